@@ -1,0 +1,341 @@
+/*
+ * flowcase convert: captures in, flow records out.
+ *
+ *   inputs -> capture reader -> engine (filter, decode, flows) -> writers
+ *
+ * Outputs are written under temporary names and renamed when complete, so
+ * a file named flows.jsonl is never a partial run's.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cmd/cli.h"
+#include "cmd/commands.h"
+#include "cmd/progress.h"
+#include "core/engine.h"
+#include "formats/config-yaml.h"
+#include "formats/in-capture.h"
+#include "formats/stats-json.h"
+#include "formats/writer.h"
+
+#define PROGRESS_EVERY 4096 /* packets between progress checks */
+#define MAX_WRITERS 2
+
+struct output_file {
+    char *final_path;
+    char *temp_path;
+};
+
+struct convert {
+    struct fc_options opt;
+    unsigned formats;
+    bool to_stdout;
+    struct fc_filter *filter;
+    struct fc_engine engine;
+    struct fc_input_info *inputs;
+    const char **input_names;
+    struct fc_writer *writers[MAX_WRITERS];
+    struct output_file files[MAX_WRITERS];
+    unsigned nwriters;
+    bool write_failed;
+    struct fc_diag diag;
+    struct fc_progress progress;
+};
+
+static char *join_path(const char *dir, const char *name)
+{
+    size_t n = strlen(dir) + strlen(name) + 2;
+    char *p = malloc(n);
+    if (p)
+        snprintf(p, n, "%s/%s", dir, name);
+    return p;
+}
+
+/* mkdir -p */
+static int make_dirs(const char *path)
+{
+    char *copy = strdup(path);
+    if (!copy)
+        return -1;
+    for (char *s = copy + 1; *s; s++) {
+        if (*s != '/')
+            continue;
+        *s = '\0';
+        if (mkdir(copy, 0777) != 0 && errno != EEXIST) {
+            free(copy);
+            return -1;
+        }
+        *s = '/';
+    }
+    int rc = mkdir(copy, 0777) != 0 && errno != EEXIST ? -1 : 0;
+    free(copy);
+    return rc;
+}
+
+static void sink(void *arg, const struct fc_flow_record *r)
+{
+    struct convert *cv = arg;
+    for (unsigned i = 0; i < cv->nwriters; i++) {
+        if (!cv->write_failed && cv->writers[i]->ops->write(cv->writers[i], r) != 0) {
+            fprintf(stderr, "flowcase: error: cannot write %s: %s\n",
+                    cv->to_stdout ? "standard output" : cv->files[i].final_path,
+                    strerror(errno));
+            cv->write_failed = true;
+        }
+    }
+}
+
+static int open_writer(struct convert *cv, const char *name,
+                       struct fc_writer *(*open)(FILE *, bool, const struct fc_field_ctx *))
+{
+    struct fc_field_ctx ctx = { .input_names = cv->input_names };
+    FILE *out = stdout;
+    struct output_file *file = &cv->files[cv->nwriters];
+    if (!cv->to_stdout) {
+        file->final_path = join_path(cv->opt.output, name);
+        size_t n = strlen(file->final_path) + 8;
+        file->temp_path = malloc(n);
+        if (!file->final_path || !file->temp_path)
+            return -1;
+        snprintf(file->temp_path, n, "%s.part", file->final_path);
+        out = fopen(file->temp_path, "wb");
+        if (!out) {
+            fprintf(stderr, "flowcase: error: cannot create %s: %s\n", file->temp_path,
+                    strerror(errno));
+            return -1;
+        }
+    }
+    struct fc_writer *w = open(out, !cv->to_stdout, &ctx);
+    if (!w) {
+        if (out != stdout)
+            fclose(out);
+        return -1;
+    }
+    cv->writers[cv->nwriters++] = w;
+    return 0;
+}
+
+static int open_outputs(struct convert *cv)
+{
+    if (!cv->to_stdout && make_dirs(cv->opt.output) != 0) {
+        fprintf(stderr, "flowcase: error: cannot create directory %s: %s\n", cv->opt.output,
+                strerror(errno));
+        return -1;
+    }
+    if ((cv->formats & FC_FORMAT_JSONL) && open_writer(cv, "flows.jsonl", fc_jsonl_writer_open))
+        return -1;
+    if ((cv->formats & FC_FORMAT_CSV) && open_writer(cv, "flows.csv", fc_csv_writer_open))
+        return -1;
+    return 0;
+}
+
+/* Closes every writer; renames complete outputs to their final names. */
+static int close_outputs(struct convert *cv, bool complete)
+{
+    int rc = 0;
+    for (unsigned i = 0; i < cv->nwriters; i++) {
+        struct output_file *file = &cv->files[i];
+        if (cv->writers[i]->ops->close(cv->writers[i]) != 0) {
+            fprintf(stderr, "flowcase: error: cannot write %s: %s\n",
+                    file->final_path ? file->final_path : "standard output", strerror(errno));
+            rc = -1;
+        }
+        if (file->temp_path && complete && rc == 0 && rename(file->temp_path, file->final_path)) {
+            fprintf(stderr, "flowcase: error: cannot rename %s: %s\n", file->temp_path,
+                    strerror(errno));
+            rc = -1;
+        }
+        free(file->final_path);
+        free(file->temp_path);
+    }
+    cv->nwriters = 0;
+    return rc;
+}
+
+/* Checks the options that need more than a value's syntax. */
+static int validate(struct convert *cv)
+{
+    char err[256];
+    if (!cv->opt.output) {
+        fprintf(stderr, "flowcase convert: no output: give -o DIR, or -o - for stdout\n");
+        return -1;
+    }
+    if (cv->opt.ninputs == 0) {
+        fprintf(stderr, "flowcase convert: no input files given\n");
+        return -1;
+    }
+    cv->formats = fc_options_formats(&cv->opt, err, sizeof err);
+    if (!cv->formats) {
+        fprintf(stderr, "flowcase convert: --format: %s\n", err);
+        return -1;
+    }
+    cv->to_stdout = strcmp(cv->opt.output, "-") == 0;
+    if (cv->to_stdout && (cv->formats & (cv->formats - 1))) {
+        fprintf(stderr, "flowcase convert: -o - streams one format: choose jsonl or csv\n");
+        return -1;
+    }
+    if (cv->opt.filter) {
+        cv->filter = fc_filter_create(cv->opt.filter, err, sizeof err);
+        if (!cv->filter) {
+            fprintf(stderr, "flowcase convert: --filter: %s\n", err);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static uint64_t total_input_bytes(const struct fc_options *o)
+{
+    uint64_t total = 0;
+    struct stat st;
+    for (size_t i = 0; i < o->ninputs; i++) {
+        if (stat(o->inputs[i], &st) == 0 && S_ISREG(st.st_mode))
+            total += (uint64_t)st.st_size;
+    }
+    return total;
+}
+
+static void read_input(struct convert *cv, uint32_t index)
+{
+    struct fc_input_info *in = &cv->inputs[index];
+    struct fc_capture *cap = fc_capture_open(in, index, &cv->diag);
+    if (!cap)
+        return;
+    struct fc_packet p;
+    while (!cv->write_failed && fc_capture_next(cap, &p)) {
+        fc_engine_packet(&cv->engine, &p);
+        if (cv->engine.counters.v[FC_CNT_PKT_READ] % PROGRESS_EVERY == 0)
+            fc_progress_update(&cv->progress, fc_capture_position(cap),
+                               cv->engine.counters.v[FC_CNT_PKT_READ]);
+    }
+    fc_capture_close(cap);
+    fc_progress_input_done(&cv->progress, in->size);
+}
+
+static void report_filter_failures(const struct convert *cv)
+{
+    if (!cv->filter)
+        return;
+    uint32_t linktype;
+    const char *msg;
+    for (unsigned i = 0; (msg = fc_filter_failure(cv->filter, i, &linktype)); i++)
+        fprintf(stderr,
+                "flowcase: warning: --filter does not apply to link type %u (%s): its "
+                "packets were skipped\n",
+                linktype, msg);
+}
+
+static void print_summary(const struct convert *cv, unsigned damaged)
+{
+    const uint64_t *v = cv->engine.counters.v;
+    fprintf(stderr,
+            "flowcase: %" PRIu64 " packets read from %zu input%s: %" PRIu64 " IP, %" PRIu64
+            " without IP, %" PRIu64 " malformed, %" PRIu64 " filtered out\n",
+            v[FC_CNT_PKT_READ], cv->opt.ninputs, cv->opt.ninputs == 1 ? "" : "s",
+            v[FC_CNT_PKT_IP], v[FC_CNT_PKT_NOT_IP], v[FC_CNT_PKT_MALFORMED],
+            v[FC_CNT_PKT_FILTERED_OUT] + v[FC_CNT_PKT_FILTER_NO_PROG]);
+    fprintf(stderr,
+            "flowcase: %" PRIu64 " flow records (tcp %" PRIu64 ", udp %" PRIu64 ", icmp %" PRIu64
+            ", other %" PRIu64 "), %" PRIu64 " evicted early\n",
+            v[FC_CNT_FLOWS], v[FC_CNT_FLOWS_TCP], v[FC_CNT_FLOWS_UDP],
+            v[FC_CNT_FLOWS_ICMP] + v[FC_CNT_FLOWS_ICMP6],
+            v[FC_CNT_FLOWS_SCTP] + v[FC_CNT_FLOWS_OTHER], v[FC_CNT_END_EVICTED]);
+    if (damaged)
+        fprintf(stderr, "flowcase: %u input%s damaged or unreadable: see the messages above%s\n",
+                damaged, damaged == 1 ? "" : "s", cv->to_stdout ? "" : " and stats.json");
+}
+
+static int write_stats(struct convert *cv)
+{
+    if (cv->to_stdout)
+        return 0;
+    char *path = join_path(cv->opt.output, "stats.json");
+    int rc = path ? fc_stats_write(path, &cv->engine.counters, cv->inputs, cv->opt.ninputs) : -1;
+    if (rc != 0)
+        fprintf(stderr, "flowcase: error: cannot write %s\n", path ? path : "stats.json");
+    free(path);
+    return rc;
+}
+
+static int run(struct convert *cv)
+{
+    struct fc_engine_config ec = {
+        .flows = {
+            .max_flows = cv->opt.max_flows,
+            .idle_timeout = cv->opt.idle_timeout,
+            .active_timeout = cv->opt.active_timeout,
+            .tcp_close_grace = cv->opt.tcp_close_grace,
+        },
+        .vlan_in_key = cv->opt.vlan_key,
+        .filter = cv->filter,
+    };
+    size_t n = cv->opt.ninputs;
+    cv->inputs = calloc(n, sizeof *cv->inputs);
+    cv->input_names = calloc(n, sizeof *cv->input_names);
+    if (!cv->inputs || !cv->input_names || fc_engine_init(&cv->engine, &ec, sink, cv) != 0) {
+        fprintf(stderr, "flowcase: error: out of memory\n");
+        return FC_EXIT_FAILURE;
+    }
+    for (size_t i = 0; i < n; i++) {
+        cv->inputs[i].path = strdup(cv->opt.inputs[i]);
+        cv->input_names[i] = cv->opt.inputs[i];
+    }
+    if (open_outputs(cv) != 0) {
+        close_outputs(cv, false);
+        return FC_EXIT_FAILURE;
+    }
+    cv->diag = (struct fc_diag){ .out = stderr, .max_print = 20 };
+    fc_progress_start(&cv->progress, !cv->opt.quiet && isatty(STDERR_FILENO),
+                      total_input_bytes(&cv->opt));
+    for (uint32_t i = 0; i < n && !cv->write_failed; i++)
+        read_input(cv, i);
+    fc_engine_finish(&cv->engine);
+    fc_progress_end(&cv->progress);
+
+    int rc = close_outputs(cv, !cv->write_failed) | write_stats(cv);
+    unsigned damaged = 0;
+    for (size_t i = 0; i < n; i++)
+        damaged += fc_input_damaged(&cv->inputs[i]);
+    report_filter_failures(cv);
+    if (!cv->opt.quiet)
+        print_summary(cv, damaged);
+    if (rc != 0 || cv->write_failed)
+        return FC_EXIT_FAILURE;
+    return damaged ? FC_EXIT_DAMAGED : FC_EXIT_OK;
+}
+
+int fc_cmd_convert(int argc, char **argv)
+{
+    struct convert cv = { 0 };
+    int status;
+    switch (fc_cli_parse_convert(argc, argv, &cv.opt)) {
+    case FC_CLI_HELP:
+        fc_cli_convert_usage(stdout);
+        status = FC_EXIT_OK;
+        break;
+    case FC_CLI_PRINT_CONFIG:
+        status = fc_config_print(stdout, &cv.opt) == 0 ? FC_EXIT_OK : FC_EXIT_FAILURE;
+        break;
+    case FC_CLI_ERROR:
+        fprintf(stderr, "try 'flowcase convert --help'\n");
+        status = FC_EXIT_USAGE;
+        break;
+    case FC_CLI_RUN:
+    default:
+        status = validate(&cv) == 0 ? run(&cv) : FC_EXIT_USAGE;
+        break;
+    }
+    fc_engine_destroy(&cv.engine);
+    fc_filter_destroy(cv.filter);
+    for (size_t i = 0; cv.inputs && i < cv.opt.ninputs; i++)
+        fc_input_info_free(&cv.inputs[i]);
+    free(cv.inputs);
+    free(cv.input_names);
+    fc_options_free(&cv.opt);
+    return status;
+}

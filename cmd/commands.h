@@ -1,0 +1,7 @@
+/* The flowcase subcommands. */
+#ifndef FC_COMMANDS_H
+#define FC_COMMANDS_H
+
+int fc_cmd_convert(int argc, char **argv);
+
+#endif

@@ -1,0 +1,115 @@
+/*
+ * IPv6 (RFC 8200) and its extension header chain: hop-by-hop, routing,
+ * destination options, fragment, AH (RFC 4302), mobility (RFC 6275),
+ * HIP (RFC 7401) and shim6 (RFC 5533). The chain ends at the first header
+ * that is not an extension header: that is the flow's protocol.
+ *
+ *   | ver | traffic class |           flow label                 |
+ *   |      payload length         |  next header  |  hop limit   |
+ *   |                 source address (16)                        |
+ *   |              destination address (16)                      |
+ */
+#include "core/cursor.h"
+#include "core/decode.h"
+#include "core/ip-common.h"
+
+#define IPV6_HEADER_LEN 40u
+#define IPV6_FRAG_OFFSET_MASK 0xfff8u
+#define IPV6_FRAG_MORE 0x0001u
+
+static bool is_generic_ext_header(uint8_t nh)
+{
+    return nh == FC_IPPROTO_HOPOPTS || nh == FC_IPPROTO_ROUTING || nh == FC_IPPROTO_DSTOPTS ||
+           nh == FC_IPPROTO_MOBILITY || nh == FC_IPPROTO_HIP || nh == FC_IPPROTO_SHIM6;
+}
+
+static enum fc_verdict ext_truncated(struct fc_counters *cnt)
+{
+    fc_count(cnt, FC_CNT_IPV6_EXT_TRUNCATED);
+    return FC_VERDICT_MALFORMED;
+}
+
+/* Walks the chain from p->ip.l4_off, moving l4_off/l4_len past each header
+ * and leaving p->ip.proto at the upper-layer protocol. A non-first fragment
+ * stops the walk: the rest of the chain is in the first fragment. */
+static enum fc_verdict walk_extension_headers(struct fc_counters *cnt, struct fc_packet *p)
+{
+    struct fc_pkt_ip *ip = &p->ip;
+    for (unsigned n = 0;; n++) {
+        uint8_t nh = ip->proto;
+        if (!is_generic_ext_header(nh) && nh != FC_IPPROTO_FRAGMENT && nh != FC_IPPROTO_AH)
+            return FC_VERDICT_IP;
+        if (n == FC_MAX_IPV6_EXT) {
+            fc_count(cnt, FC_CNT_IPV6_TOO_MANY_EXT);
+            return FC_VERDICT_MALFORMED;
+        }
+        if (nh == FC_IPPROTO_AH) {
+            enum fc_verdict v = fc_skip_ah(cnt, p);
+            if (v != FC_VERDICT_IP)
+                return v;
+            continue;
+        }
+        struct fc_cursor c =
+            fc_cursor_make(p->data + ip->l4_off, fc_captured_from(p, ip->l4_off));
+        uint8_t next = fc_get_u8(&c);
+        uint8_t len_field = fc_get_u8(&c);
+        uint32_t hdr_len = nh == FC_IPPROTO_FRAGMENT ? 8u : (len_field + 1u) * 8u;
+        if (nh == FC_IPPROTO_FRAGMENT) {
+            uint16_t offflags = fc_get_be16(&c);
+            uint32_t id = fc_get_be32(&c);
+            ip->fragment = true;
+            ip->frag_offset = offflags & IPV6_FRAG_OFFSET_MASK;
+            ip->more_fragments = (offflags & IPV6_FRAG_MORE) != 0;
+            ip->frag_id = id;
+        }
+        if (c.short_read || hdr_len > ip->l4_len || fc_captured_from(p, ip->l4_off) < hdr_len)
+            return ext_truncated(cnt);
+        ip->proto = next;
+        ip->l4_off += hdr_len;
+        ip->l4_len -= hdr_len;
+        if (nh == FC_IPPROTO_FRAGMENT && ip->frag_offset != 0)
+            return FC_VERDICT_IP;
+    }
+}
+
+enum fc_verdict fc_decode_ipv6(struct fc_counters *cnt, struct fc_packet *p, uint32_t off,
+                               unsigned depth)
+{
+    (void)depth;
+    uint32_t captured = fc_captured_from(p, off);
+    struct fc_cursor c = fc_cursor_make(p->data + off, captured);
+    uint8_t version = fc_get_u8(&c) >> 4;
+    fc_cursor_skip(&c, 3); /* traffic class, flow label */
+    uint32_t payload_len = fc_get_be16(&c);
+    uint8_t next = fc_get_u8(&c);
+    uint8_t hop_limit = fc_get_u8(&c);
+    const uint8_t *src = fc_cursor_take(&c, 16);
+    const uint8_t *dst = fc_cursor_take(&c, 16);
+    if (c.short_read) {
+        fc_count(cnt, FC_CNT_IPV6_TOO_SHORT);
+        return FC_VERDICT_MALFORMED;
+    }
+    if (version != 6) {
+        fc_count(cnt, FC_CNT_IPV6_BAD_VERSION);
+        return FC_VERDICT_MALFORMED;
+    }
+    if (payload_len == 0 && next != FC_IPPROTO_NONE && captured > IPV6_HEADER_LEN) {
+        /* A jumbogram or a packet captured before segmentation offload:
+         * the captured bytes are the packet. */
+        fc_count(cnt, FC_CNT_IPV6_ZERO_PAYLOAD_LEN);
+        payload_len = captured - IPV6_HEADER_LEN;
+    }
+
+    struct fc_pkt_ip *ip = &p->ip;
+    ip->version = 6;
+    ip->ttl = hop_limit;
+    ip->proto = next;
+    memcpy(ip->src, src, 16);
+    memcpy(ip->dst, dst, 16);
+    ip->total_len = IPV6_HEADER_LEN + payload_len;
+    ip->l4_off = off + IPV6_HEADER_LEN;
+    ip->l4_len = payload_len;
+    if (captured < ip->total_len)
+        fc_count(cnt, FC_CNT_PKT_SNAP_TRUNCATED);
+    return walk_extension_headers(cnt, p);
+}

@@ -1,0 +1,35 @@
+/* Decoding entry point: link type dispatch and the verdict tally. */
+#include "core/decode.h"
+
+#include <string.h>
+
+#include "core/linktypes.h"
+
+enum fc_verdict fc_decode_packet(struct fc_counters *cnt, struct fc_packet *p)
+{
+    memset(&p->l2, 0, sizeof p->l2);
+    memset(&p->ip, 0, sizeof p->ip);
+    memset(&p->l4, 0, sizeof p->l4);
+
+    enum fc_verdict v;
+    const struct fc_linktype *lt = fc_linktype_find(p->linktype);
+    if (lt) {
+        v = lt->decode(cnt, p, 0, 0);
+    } else {
+        fc_count(cnt, FC_CNT_LINK_UNKNOWN);
+        v = FC_VERDICT_NOT_IP;
+    }
+    switch (v) {
+    case FC_VERDICT_IP:
+        fc_decode_transport(cnt, p);
+        fc_count(cnt, FC_CNT_PKT_IP);
+        break;
+    case FC_VERDICT_NOT_IP:
+        fc_count(cnt, FC_CNT_PKT_NOT_IP);
+        break;
+    case FC_VERDICT_MALFORMED:
+        fc_count(cnt, FC_CNT_PKT_MALFORMED);
+        break;
+    }
+    return v;
+}

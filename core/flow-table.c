@@ -1,0 +1,425 @@
+/*
+ * Flow table: a chained hash table over canonical keys, flows taken from a
+ * pool (no allocation per packet), and two
+ * queues that make every timeout check O(1) per packet:
+ *
+ *   open:    flows in order of their last packet (YAF's pickable queue);
+ *            the head is the idlest flow, so the idle sweep stops at the
+ *            first flow that has not timed out;
+ *   closing: TCP flows whose FIN exchange or RST was seen, in order of
+ *            closing; each waits out the grace period for trailing packets.
+ *
+ * All decisions use packet time, so the same input always gives the same
+ * records in the same order.
+ */
+#include "core/flow-table.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/pool.h"
+#include "core/tcp-track.h"
+
+#define FLOWS_PER_CHUNK 1024u
+#define INITIAL_BUCKETS 4096u
+
+struct flow {
+    struct flow *hash_next;
+    struct flow *prev; /* neighbours in the open or closing queue */
+    struct flow *next;
+    uint64_t hash;
+    bool closing;
+    enum fc_end_reason close_reason;
+    fc_time close_ts;
+    struct fc_tcp_track tcp;
+    struct fc_flow_record rec;
+};
+
+struct queue {
+    struct flow *head; /* oldest */
+    struct flow *tail; /* newest */
+};
+
+struct fc_flow_table {
+    struct fc_flow_table_config cfg;
+    struct fc_counters *cnt;
+    fc_record_sink sink;
+    void *sink_arg;
+    struct flow **buckets;
+    uint64_t nbuckets; /* a power of two */
+    struct queue open;
+    struct queue closing;
+    struct fc_pool pool;
+    uint64_t alive;
+    fc_time now;
+};
+
+static void queue_append(struct queue *q, struct flow *f)
+{
+    f->next = NULL;
+    f->prev = q->tail;
+    if (q->tail)
+        q->tail->next = f;
+    else
+        q->head = f;
+    q->tail = f;
+}
+
+static void queue_remove(struct queue *q, struct flow *f)
+{
+    if (f->prev)
+        f->prev->next = f->next;
+    else
+        q->head = f->next;
+    if (f->next)
+        f->next->prev = f->prev;
+    else
+        q->tail = f->prev;
+    f->prev = f->next = NULL;
+}
+
+static struct queue *queue_of(struct fc_flow_table *t, struct flow *f)
+{
+    return f->closing ? &t->closing : &t->open;
+}
+
+struct fc_flow_table *fc_flow_table_create(const struct fc_flow_table_config *cfg,
+                                           struct fc_counters *cnt, fc_record_sink sink,
+                                           void *sink_arg)
+{
+    struct fc_flow_table *t = calloc(1, sizeof *t);
+    if (!t)
+        return NULL;
+    t->cfg = *cfg;
+    t->cnt = cnt;
+    t->sink = sink;
+    t->sink_arg = sink_arg;
+    t->nbuckets = INITIAL_BUCKETS;
+    t->buckets = calloc(t->nbuckets, sizeof *t->buckets);
+    t->now = INT64_MIN;
+    fc_pool_init(&t->pool, sizeof(struct flow), FLOWS_PER_CHUNK, 0);
+    if (!t->buckets) {
+        free(t);
+        return NULL;
+    }
+    return t;
+}
+
+void fc_flow_table_destroy(struct fc_flow_table *t)
+{
+    if (!t)
+        return;
+    fc_pool_destroy(&t->pool);
+    free(t->buckets);
+    free(t);
+}
+
+/* Doubles the bucket array once the load passes one flow per bucket, so
+ * chains stay short and memory follows the flows alive. On allocation
+ * failure the table keeps working with longer chains. */
+static void maybe_grow(struct fc_flow_table *t)
+{
+    if (t->alive <= t->nbuckets)
+        return;
+    uint64_t n = t->nbuckets * 2;
+    struct flow **b = calloc(n, sizeof *b);
+    if (!b)
+        return;
+    for (uint64_t i = 0; i < t->nbuckets; i++) {
+        struct flow *f = t->buckets[i];
+        while (f) {
+            struct flow *next = f->hash_next;
+            uint64_t j = f->hash & (n - 1);
+            f->hash_next = b[j];
+            b[j] = f;
+            f = next;
+        }
+    }
+    free(t->buckets);
+    t->buckets = b;
+    t->nbuckets = n;
+}
+
+static struct flow *lookup(struct fc_flow_table *t, const struct fc_flow_key *k, uint64_t h)
+{
+    for (struct flow *f = t->buckets[h & (t->nbuckets - 1)]; f; f = f->hash_next) {
+        if (f->hash == h && memcmp(&f->rec.key, k, sizeof *k) == 0)
+            return f;
+    }
+    return NULL;
+}
+
+static void count_record(struct fc_counters *cnt, const struct fc_flow_record *r)
+{
+    fc_count(cnt, FC_CNT_FLOWS);
+    switch (r->key.proto) {
+    case FC_PROTO_TCP:
+        fc_count(cnt, FC_CNT_FLOWS_TCP);
+        break;
+    case FC_PROTO_UDP:
+        fc_count(cnt, FC_CNT_FLOWS_UDP);
+        break;
+    case FC_PROTO_ICMP:
+        fc_count(cnt, FC_CNT_FLOWS_ICMP);
+        break;
+    case FC_PROTO_ICMP6:
+        fc_count(cnt, FC_CNT_FLOWS_ICMP6);
+        break;
+    case FC_PROTO_SCTP:
+        fc_count(cnt, FC_CNT_FLOWS_SCTP);
+        break;
+    default:
+        fc_count(cnt, FC_CNT_FLOWS_OTHER);
+        break;
+    }
+    static const enum fc_counter_id by_reason[] = {
+        [FC_END_IDLE] = FC_CNT_END_IDLE,       [FC_END_ACTIVE] = FC_CNT_END_ACTIVE,
+        [FC_END_FIN] = FC_CNT_END_FIN,         [FC_END_RST] = FC_CNT_END_RST,
+        [FC_END_EOF] = FC_CNT_END_EOF,         [FC_END_EVICTED] = FC_CNT_END_EVICTED,
+    };
+    fc_count(cnt, by_reason[r->end_reason]);
+}
+
+/* Hands the flow's current record to the sink. */
+static void export_record(struct fc_flow_table *t, struct flow *f, enum fc_end_reason reason)
+{
+    f->rec.end_reason = reason;
+    if (f->rec.key.proto == FC_PROTO_TCP)
+        fc_tcp_track_rtt(&f->tcp, &f->rec);
+    else
+        f->rec.rtt_server = f->rec.rtt_client = FC_TIME_UNKNOWN;
+    fc_record_finish(&f->rec);
+    count_record(t->cnt, &f->rec);
+    t->sink(t->sink_arg, &f->rec);
+}
+
+/* Exports the flow and returns it to the free list. */
+static void end_flow(struct fc_flow_table *t, struct flow *f, enum fc_end_reason reason)
+{
+    export_record(t, f, reason);
+    queue_remove(queue_of(t, f), f);
+    struct flow **pp = &t->buckets[f->hash & (t->nbuckets - 1)];
+    while (*pp != f)
+        pp = &(*pp)->hash_next;
+    *pp = f->hash_next;
+    fc_pool_put(&t->pool, f);
+    t->alive--;
+}
+
+/* Active timeout: the record ends, the flow goes on in a new record with
+ * the same key, orientation and initiator, and the next sequence number. */
+static void split_record(struct fc_flow_table *t, struct flow *f)
+{
+    export_record(t, f, FC_END_ACTIVE);
+    struct fc_flow_record *r = &f->rec;
+    uint32_t seq = r->seq + 1;
+    memset(r->dir, 0, sizeof r->dir);
+    r->seq = seq;
+    fc_tcp_track_continue(&f->tcp);
+}
+
+static struct flow *create_flow(struct fc_flow_table *t, const struct fc_flow_key *k,
+                                uint64_t h, const struct fc_packet *p, uint8_t sender_end)
+{
+    if (t->alive >= t->cfg.max_flows) {
+        /* A closed TCP flow waiting out its grace goes first: its record
+         * is complete. Otherwise the least recently active flow. */
+        if (t->closing.head)
+            end_flow(t, t->closing.head, t->closing.head->close_reason);
+        else
+            end_flow(t, t->open.head, FC_END_EVICTED);
+    }
+    struct flow *f = fc_pool_get(&t->pool);
+    if (!f && t->open.head) {
+        end_flow(t, t->open.head, FC_END_EVICTED); /* out of memory: make room */
+        f = fc_pool_get(&t->pool);
+    }
+    if (!f)
+        return NULL;
+    f->hash = h;
+    f->rec.key = *k;
+    fc_tcp_track_init(&f->tcp);
+
+    uint8_t syn_ack = p->l4.has_tcp_header ? p->l4.tcp_flags & (FC_TCP_SYN | FC_TCP_ACK) : 0;
+    if (syn_ack == FC_TCP_SYN) {
+        f->rec.initiator = FC_INITIATOR_SYN;
+        f->rec.src_end = sender_end;
+    } else if (syn_ack == (FC_TCP_SYN | FC_TCP_ACK)) {
+        f->rec.initiator = FC_INITIATOR_SYNACK;
+        f->rec.src_end = !sender_end;
+    } else {
+        f->rec.initiator = FC_INITIATOR_FIRST_PACKET;
+        f->rec.src_end = sender_end;
+    }
+
+    uint64_t i = h & (t->nbuckets - 1);
+    f->hash_next = t->buckets[i];
+    t->buckets[i] = f;
+    queue_append(&t->open, f);
+    t->alive++;
+    if (t->alive > t->cnt->v[FC_CNT_FLOWS_PEAK])
+        t->cnt->v[FC_CNT_FLOWS_PEAK] = t->alive;
+    maybe_grow(t);
+    return f;
+}
+
+static void account(struct fc_flow_record *r, unsigned dir, const struct fc_packet *p)
+{
+    if (r->dir[0].packets + r->dir[1].packets == 0) {
+        r->first_ts = r->last_ts = p->ts;
+        r->first = r->last = p->where;
+    } else if (p->ts < r->first_ts) {
+        r->first_ts = p->ts; /* a held fragment, older than its first fragment */
+        r->first = p->where;
+    } else if (p->ts >= r->last_ts) {
+        r->last_ts = p->ts;
+        r->last = p->where;
+    }
+    struct fc_flow_dir *d = &r->dir[dir];
+    uint8_t flags = p->l4.has_tcp_header ? p->l4.tcp_flags : 0;
+    if (d->packets == 0) {
+        d->ttl_min = d->ttl_max = p->ip.ttl;
+        d->first_tcp_flags = flags;
+        if (p->l2.has_src_mac) {
+            memcpy(d->sender_mac, p->l2.src_mac, 6);
+            d->has_sender_mac = true;
+        }
+        if (p->l2.has_dst_mac) {
+            memcpy(d->receiver_mac, p->l2.dst_mac, 6);
+            d->has_receiver_mac = true;
+        }
+    }
+    d->packets++;
+    d->bytes += p->ip.total_len;
+    d->l2_bytes += p->wirelen;
+    d->payload_bytes += p->l4.payload_len;
+    d->tcp_flags |= flags;
+    if (p->ip.ttl < d->ttl_min)
+        d->ttl_min = p->ip.ttl;
+    if (p->ip.ttl > d->ttl_max)
+        d->ttl_max = p->ip.ttl;
+}
+
+/* Decides whether the packet still belongs to the flow's current record;
+ * ends or splits the record when it does not. Returns the flow to account
+ * the packet to, or NULL when a new flow must be created. */
+static struct flow *check_timeouts(struct fc_flow_table *t, struct flow *f,
+                                   const struct fc_packet *p, uint8_t sender_end)
+{
+    unsigned dir = sender_end == f->rec.src_end ? 0 : 1;
+    if (f->closing) {
+        if (p->ts - f->close_ts > t->cfg.tcp_close_grace ||
+            fc_tcp_track_is_new_syn(&f->tcp, dir, p)) {
+            end_flow(t, f, f->close_reason);
+            return NULL;
+        }
+        return f;
+    }
+    if (p->ts - f->rec.last_ts > t->cfg.idle_timeout) {
+        end_flow(t, f, FC_END_IDLE);
+        return NULL;
+    }
+    if (p->ts - f->rec.first_ts > t->cfg.active_timeout)
+        split_record(t, f);
+    return f;
+}
+
+void fc_flow_table_packet(struct fc_flow_table *t, const struct fc_packet *p,
+                          const struct fc_flow_key *k, uint8_t sender_end)
+{
+    fc_flow_table_advance(t, p->ts);
+    uint64_t h = fc_flow_key_hash(k);
+    struct flow *f = lookup(t, k, h);
+    if (f)
+        f = check_timeouts(t, f, p, sender_end);
+    if (!f) {
+        f = create_flow(t, k, h, p, sender_end);
+        if (!f)
+            return; /* out of memory with an empty table: nothing to evict */
+    }
+    unsigned dir = sender_end == f->rec.src_end ? 0 : 1;
+    account(&f->rec, dir, p);
+    if (k->proto == FC_PROTO_TCP) {
+        enum fc_tcp_event ev = fc_tcp_track_packet(&f->tcp, &f->rec, dir, p);
+        if (ev != FC_TCP_EVENT_NONE && !f->closing) {
+            queue_remove(&t->open, f);
+            f->closing = true;
+            f->close_reason = ev == FC_TCP_EVENT_RST ? FC_END_RST : FC_END_FIN;
+            f->close_ts = p->ts;
+            queue_append(&t->closing, f);
+            return;
+        }
+    }
+    if (!f->closing) {
+        queue_remove(&t->open, f);
+        queue_append(&t->open, f);
+    }
+}
+
+void fc_flow_table_advance(struct fc_flow_table *t, fc_time now)
+{
+    if (now <= t->now)
+        return;
+    t->now = now;
+    while (t->open.head && now - t->open.head->rec.last_ts > t->cfg.idle_timeout)
+        end_flow(t, t->open.head, FC_END_IDLE);
+    while (t->closing.head && now - t->closing.head->close_ts > t->cfg.tcp_close_grace)
+        end_flow(t, t->closing.head, t->closing.head->close_reason);
+}
+
+static int compare_u16(uint16_t a, uint16_t b)
+{
+    return (a > b) - (a < b);
+}
+
+/* End-of-input order: by first packet time, then by key fields compared
+ * one by one (not by memory image, so the order is the same on every
+ * architecture). */
+static int compare_flows(const void *pa, const void *pb)
+{
+    const struct flow *a = *(const struct flow *const *)pa;
+    const struct flow *b = *(const struct flow *const *)pb;
+    const struct fc_flow_key *ka = &a->rec.key, *kb = &b->rec.key;
+    if (a->rec.first_ts != b->rec.first_ts)
+        return a->rec.first_ts < b->rec.first_ts ? -1 : 1;
+    int c = ka->ip_version - kb->ip_version;
+    if (!c)
+        c = memcmp(ka->addr, kb->addr, sizeof ka->addr);
+    if (!c)
+        c = compare_u16(ka->port[0], kb->port[0]);
+    if (!c)
+        c = compare_u16(ka->port[1], kb->port[1]);
+    if (!c)
+        c = ka->proto - kb->proto;
+    if (!c)
+        c = ka->has_ports - kb->has_ports;
+    for (unsigned i = 0; !c && i < FC_VLAN_KEY_DEPTH; i++)
+        c = compare_u16(ka->vlan[i], kb->vlan[i]);
+    if (!c)
+        c = ka->vlan_count - kb->vlan_count;
+    return c;
+}
+
+void fc_flow_table_flush(struct fc_flow_table *t)
+{
+    if (t->alive == 0)
+        return;
+    struct flow **all = malloc(t->alive * sizeof *all);
+    uint64_t n = 0;
+    if (!all) {
+        /* No memory to sort: end them in queue order, still deterministic. */
+        while (t->closing.head)
+            end_flow(t, t->closing.head, t->closing.head->close_reason);
+        while (t->open.head)
+            end_flow(t, t->open.head, FC_END_EOF);
+        return;
+    }
+    for (struct flow *f = t->closing.head; f; f = f->next)
+        all[n++] = f;
+    for (struct flow *f = t->open.head; f; f = f->next)
+        all[n++] = f;
+    qsort(all, n, sizeof *all, compare_flows);
+    for (uint64_t i = 0; i < n; i++)
+        end_flow(t, all[i], all[i]->closing ? all[i]->close_reason : FC_END_EOF);
+    free(all);
+}

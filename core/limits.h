@@ -1,0 +1,54 @@
+/*
+ * Every fixed ceiling in flowcase, with the reason for its value.
+ * Configurable limits have their defaults here and their option in
+ * cmd/options.c.
+ */
+#ifndef FC_LIMITS_H
+#define FC_LIMITS_H
+
+/* Largest packet record accepted: libpcap's MAXIMUM_SNAPLEN. A record
+ * claiming more is taken as a damaged file, not as a packet. */
+#define FC_MAX_CAPLEN (256u * 1024u)
+
+/* Largest pcapng block read into memory (an EPB of FC_MAX_CAPLEN plus
+ * options fits easily); larger blocks of types flowcase skips are streamed
+ * past, larger packet blocks are damage. libpcap uses 16 MiB as well. */
+#define FC_MAX_BLOCK (16u * 1024u * 1024u)
+
+/* Stacked 802.1Q/802.1ad tags followed before giving up; real networks use
+ * two (QinQ), a few vendors three. */
+#define FC_MAX_VLAN_TAGS 8
+/* Tags that take part in the flow key: outer and inner, as Zeek's
+ * vlan/inner_vlan and Suricata's vlan tracking. */
+#define FC_VLAN_KEY_DEPTH 2
+
+/* Link layers nested inside each other (Ethernet in MPLS in PPPoE ...)
+ * before a frame is declared malformed: bounds recursion on hostile input. */
+#define FC_MAX_LINK_DEPTH 8
+
+/* MPLS labels followed; carrier stacks rarely exceed 4. */
+#define FC_MAX_MPLS_LABELS 16
+
+/* IPv6 extension headers followed in one packet; RFC 8200 expects each
+ * at most once or twice, so 16 is generous yet bounds hostile chains. */
+#define FC_MAX_IPV6_EXT 16
+
+/* Fragment tracking (until full reassembly): datagrams remembered at once
+ * and non-first fragments held per datagram while its first fragment is
+ * missing. Linux's default ipfrag_time is 30 s. */
+#define FC_FRAG_MAX_DATAGRAMS 65536u
+#define FC_FRAG_MAX_HELD 64u
+#define FC_FRAG_TIMEOUT_NS (30 * FC_NS_PER_SEC)
+
+/* Defaults of the configurable limits. */
+#define FC_DEFAULT_MAX_FLOWS 1000000u
+#define FC_DEFAULT_IDLE_TIMEOUT_S 300u   /* as Zeek's tcp_inactivity_timeout, YAF's idle */
+#define FC_DEFAULT_ACTIVE_TIMEOUT_S 1800u /* as YAF and nfdump/nfcapd */
+#define FC_DEFAULT_TCP_CLOSE_GRACE_S 5u  /* as Zeek's tcp_close_delay */
+
+/* A segment arriving before the highest sequence seen is out of order
+ * (not a retransmission) when it comes within this time of that highest
+ * segment: Wireshark's default tcp.analysis heuristic. */
+#define FC_TCP_OOO_WINDOW_NS (3 * 1000 * 1000)
+
+#endif

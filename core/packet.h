@@ -1,0 +1,102 @@
+/*
+ * One captured packet as it moves through the pipeline: the reader fills the
+ * capture fields, the decoders fill the layer views (offsets and parsed
+ * values, never copies of the bytes), the flow table reads them.
+ */
+#ifndef FC_PACKET_H
+#define FC_PACKET_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/limits.h"
+
+/* Nanoseconds since 1970-01-01T00:00:00Z. */
+typedef int64_t fc_time;
+#define FC_NS_PER_SEC INT64_C(1000000000)
+
+/* Where a packet is in the evidence: enough for a record to cite it and for
+ * the extractor to find it again. */
+struct fc_provenance {
+    uint32_t input;  /* index in the run's input table */
+    uint64_t number; /* 1-based record number in that input (Wireshark's frame number) */
+    uint64_t offset; /* byte offset of the packet's record in the input stream */
+};
+
+struct fc_pkt_l2 {
+    uint8_t src_mac[6];
+    uint8_t dst_mac[6];
+    bool has_src_mac;
+    bool has_dst_mac;
+    uint8_t vlan_tags;                  /* 802.1Q/802.1ad tags seen, outermost first */
+    uint16_t vlan[FC_VLAN_KEY_DEPTH];   /* their 12-bit ids, as far as the key holds */
+    uint8_t mpls_labels;
+    bool pppoe;
+};
+
+struct fc_pkt_ip {
+    uint8_t version;     /* 4 or 6 */
+    uint8_t proto;       /* transport protocol, after IPv6 extension headers and AH */
+    uint8_t ttl;         /* TTL or hop limit */
+    uint8_t src[16];     /* IPv4 in the first 4 bytes, rest zero */
+    uint8_t dst[16];
+    uint32_t total_len;  /* IP bytes as the header states (IPv6: 40 + payload length) */
+    uint32_t l4_off;     /* offset of the transport header in the packet */
+    uint32_t l4_len;     /* transport bytes the IP header states (header + payload) */
+    bool fragment;       /* part of a fragmented datagram */
+    bool more_fragments;
+    uint32_t frag_offset; /* in bytes */
+    uint32_t frag_id;
+};
+
+struct fc_pkt_l4 {
+    bool has_ports;      /* ports (or the ICMP type/code mapping) are known */
+    bool icmp_one_way;   /* ICMP type without a request/response counterpart */
+    uint16_t sport;      /* ICMP: type; see decode-icmp.c for the mapping */
+    uint16_t dport;      /* ICMP: counterpart type, or code when one-way */
+    uint32_t payload_len;/* transport payload bytes the headers state */
+    /* TCP only, valid when has_tcp_header. */
+    bool has_tcp_header;
+    uint8_t tcp_flags;
+    uint32_t seq;
+    uint32_t ack;
+    uint16_t window;
+    bool has_mss;
+    bool has_wscale;
+    bool sack_ok;
+    uint16_t mss;
+    uint8_t wscale;
+};
+
+struct fc_packet {
+    /* Filled by the capture reader. */
+    fc_time ts;
+    const uint8_t *data;
+    uint32_t caplen;
+    uint32_t wirelen;
+    uint32_t linktype;
+    uint32_t interface; /* pcapng interface id within its section; 0 for pcap */
+    struct fc_provenance where;
+
+    /* Filled by the decoders. */
+    struct fc_pkt_l2 l2;
+    struct fc_pkt_ip ip;
+    struct fc_pkt_l4 l4;
+};
+
+#define FC_PROTO_ICMP 1
+#define FC_PROTO_TCP 6
+#define FC_PROTO_UDP 17
+#define FC_PROTO_ICMP6 58
+#define FC_PROTO_SCTP 132
+
+#define FC_TCP_FIN 0x01
+#define FC_TCP_SYN 0x02
+#define FC_TCP_RST 0x04
+#define FC_TCP_PSH 0x08
+#define FC_TCP_ACK 0x10
+#define FC_TCP_URG 0x20
+#define FC_TCP_ECE 0x40
+#define FC_TCP_CWR 0x80
+
+#endif

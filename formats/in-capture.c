@@ -1,0 +1,144 @@
+/* Capture input: format recognition and the per-input bookkeeping. */
+#include "formats/in-capture.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "formats/in-format.h"
+
+static const struct fc_capture_format *const formats[] = {
+    &fc_format_pcap,
+    &fc_format_pcapng,
+};
+
+/* Formats recognised only to say what a non-capture input is. */
+static const struct {
+    const char *what;
+    size_t offset;
+    size_t len;
+    const char *magic;
+} known_other[] = {
+    { "gzip-compressed data", 0, 2, "\x1f\x8b" },
+    { "xz-compressed data", 0, 6, "\xfd" "7zXZ\x00" },
+    { "zstd-compressed data", 0, 4, "\x28\xb5\x2f\xfd" },
+    { "bzip2-compressed data", 0, 3, "BZh" },
+    { "lz4-compressed data", 0, 4, "\x04\x22\x4d\x18" },
+    { "a zip archive", 0, 4, "PK\x03\x04" },
+    { "a 7z archive", 0, 6, "7z\xbc\xaf\x27\x1c" },
+    { "a tar archive", 257, 5, "ustar" },
+};
+
+static const char *describe_unknown(struct fc_stream *s)
+{
+    size_t avail;
+    fc_stream_peek(s, 262, &avail);
+    const uint8_t *head = s->buf + s->start;
+    for (size_t i = 0; i < sizeof known_other / sizeof known_other[0]; i++) {
+        if (avail >= known_other[i].offset + known_other[i].len &&
+            memcmp(head + known_other[i].offset, known_other[i].magic, known_other[i].len) == 0)
+            return known_other[i].what;
+    }
+    return NULL;
+}
+
+static struct fc_capture *fail_open(struct fc_capture *c)
+{
+    if (c->fd >= 0)
+        close(c->fd);
+    fc_stream_free(&c->stream);
+    free(c);
+    return NULL;
+}
+
+struct fc_capture *fc_capture_open(struct fc_input_info *info, uint32_t input_index,
+                                   struct fc_diag *diag)
+{
+    struct fc_capture *c = calloc(1, sizeof *c);
+    if (!c) {
+        fc_diag_report(diag, info, FC_DIAG_ERROR, FC_DIAG_NO_PACKET, 0, "out of memory");
+        return NULL;
+    }
+    c->info = info;
+    c->input_index = input_index;
+    c->diag = diag;
+    c->fd = open(info->path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (c->fd < 0 || fstat(c->fd, &st) != 0) {
+        fc_capture_report_at(c, FC_DIAG_ERROR, 0, "cannot open: %s", strerror(errno));
+        return fail_open(c);
+    }
+    if (S_ISDIR(st.st_mode)) {
+        fc_capture_report_at(c, FC_DIAG_ERROR, 0, "is a directory");
+        return fail_open(c);
+    }
+    info->size = (uint64_t)st.st_size;
+    posix_fadvise(c->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+    fc_stream_init(&c->stream, fc_source_read_fd, &c->fd);
+
+    size_t avail;
+    const uint8_t *head = fc_stream_peek(&c->stream, 4, &avail);
+    if (!head) {
+        if (c->stream.error)
+            fc_capture_report_at(c, FC_DIAG_ERROR, 0, "read error: %s",
+                                 strerror(c->stream.error));
+        else
+            fc_capture_report_at(c, FC_DIAG_ERROR, 0,
+                                 "not a capture file: %zu bytes, too short for any format",
+                                 avail);
+        return fail_open(c);
+    }
+    for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++) {
+        if (formats[i]->probe(head, avail)) {
+            c->format = formats[i];
+            break;
+        }
+    }
+    if (!c->format) {
+        const char *what = describe_unknown(&c->stream);
+        fc_capture_report_at(c, FC_DIAG_ERROR, 0, "not a pcap or pcapng file%s%s",
+                             what ? ": " : " (unknown magic number)", what ? what : "");
+        return fail_open(c);
+    }
+    info->format = c->format->name;
+    c->state = c->format->open(c);
+    if (!c->state)
+        return fail_open(c);
+    return c;
+}
+
+bool fc_capture_next(struct fc_capture *c, struct fc_packet *p)
+{
+    if (!c->format->next(c, c->state, p))
+        return false;
+    c->records++;
+    p->where.input = c->input_index;
+    p->where.number = c->records;
+    struct fc_input_info *in = c->info;
+    if (in->packets == 0 || p->ts < in->first_ts)
+        in->first_ts = p->ts;
+    if (in->packets == 0 || p->ts > in->last_ts)
+        in->last_ts = p->ts;
+    in->packets++;
+    fc_input_info_note_linktype(in, p->linktype);
+    return true;
+}
+
+uint64_t fc_capture_position(const struct fc_capture *c)
+{
+    return c->stream.offset;
+}
+
+void fc_capture_close(struct fc_capture *c)
+{
+    if (!c)
+        return;
+    if (c->state)
+        c->format->close(c->state);
+    close(c->fd);
+    fc_stream_free(&c->stream);
+    free(c);
+}

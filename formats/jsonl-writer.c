@@ -1,0 +1,91 @@
+/*
+ * JSON lines: one compact object per record, keys in fields.def order,
+ * groups as nested objects (null when they do not apply), built with
+ * jansson. Durations are numbers in seconds printed with 15 significant
+ * digits, which is exact to the nanosecond (see core/timefmt.h).
+ */
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "formats/json-text.h"
+#include "formats/writer.h"
+
+#define JSON_FLAGS (JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15))
+
+static json_t *value_to_json(const struct fc_value *v)
+{
+    switch (v->kind) {
+    case FC_VALUE_UINT:
+        return json_integer((json_int_t)v->u);
+    case FC_VALUE_BOOL:
+        return json_boolean(v->b);
+    case FC_VALUE_STRING:
+        return fc_json_text(v->s, strlen(v->s));
+    case FC_VALUE_SECONDS:
+        return json_real((double)v->ns / 1e9);
+    case FC_VALUE_NULL:
+        break;
+    }
+    return json_null();
+}
+
+/* Builds the record's object. Returns NULL when out of memory. */
+static json_t *record_to_json(const struct fc_field_ctx *ctx, const struct fc_flow_record *r)
+{
+    json_t *root = json_object();
+    json_t *group = NULL;
+    enum fc_field_group current = FC_GROUP_NONE;
+    for (size_t i = 0; root && i < fc_field_count; i++) {
+        const struct fc_field *f = &fc_fields[i];
+        if (f->group != current) {
+            current = f->group;
+            group = NULL;
+            if (current != FC_GROUP_NONE) {
+                bool present = fc_group_present(current, r);
+                group = present ? json_object() : NULL;
+                json_object_set_new(root, fc_group_name(current), present ? group : json_null());
+            }
+        }
+        if (current != FC_GROUP_NONE && !group)
+            continue;
+        struct fc_value v = { .kind = FC_VALUE_NULL };
+        f->get(ctx, r, &v);
+        json_t *j = value_to_json(&v);
+        if (!j) {
+            json_decref(root);
+            return NULL;
+        }
+        json_object_set_new(group ? group : root, f->name, j);
+    }
+    return root;
+}
+
+static int jsonl_write(struct fc_writer *w, const struct fc_flow_record *r)
+{
+    json_t *obj = record_to_json(&w->ctx, r);
+    if (!obj)
+        return -1;
+    int rc = json_dumpf(obj, w->out, JSON_FLAGS);
+    json_decref(obj);
+    if (rc != 0 || fputc('\n', w->out) == EOF)
+        return -1;
+    return 0;
+}
+
+static const struct fc_writer_ops jsonl_ops = {
+    .write = jsonl_write,
+    .close = fc_writer_release,
+};
+
+struct fc_writer *fc_jsonl_writer_open(FILE *out, bool owns_out, const struct fc_field_ctx *ctx)
+{
+    struct fc_writer *w = calloc(1, sizeof *w);
+    if (!w)
+        return NULL;
+    w->ops = &jsonl_ops;
+    w->out = out;
+    w->owns_out = owns_out;
+    w->ctx = *ctx;
+    return w;
+}

@@ -1,0 +1,121 @@
+/* stats.json: see stats-json.h. */
+#include "formats/stats-json.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "core/linktypes.h"
+#include "core/timefmt.h"
+#include "formats/json-text.h"
+#include "version.h"
+
+/* Sets a counter under its dotted name, creating the nested objects. */
+static void set_dotted(json_t *root, const char *name, uint64_t value)
+{
+    char key[96];
+    json_t *obj = root;
+    const char *dot;
+    while ((dot = strchr(name, '.'))) {
+        size_t n = (size_t)(dot - name) < sizeof key - 1 ? (size_t)(dot - name) : sizeof key - 1;
+        memcpy(key, name, n);
+        key[n] = '\0';
+        json_t *child = json_object_get(obj, key);
+        if (!child) {
+            child = json_object();
+            json_object_set_new(obj, key, child);
+        }
+        obj = child;
+        name = dot + 1;
+    }
+    json_object_set_new(obj, name, json_integer((json_int_t)value));
+}
+
+static json_t *histogram_json(const struct fc_histogram *h, bool linktypes)
+{
+    struct fc_histogram sorted = *h;
+    fc_histogram_sort(&sorted);
+    json_t *o = json_object();
+    char key[32];
+    for (uint32_t i = 0; i < sorted.used; i++) {
+        const char *name = key;
+        if (linktypes)
+            name = fc_linktype_name(sorted.key[i], key, sizeof key);
+        else
+            snprintf(key, sizeof key, "0x%04x", sorted.key[i]);
+        json_object_set_new(o, name, json_integer((json_int_t)sorted.count[i]));
+    }
+    if (sorted.other)
+        json_object_set_new(o, "other", json_integer((json_int_t)sorted.other));
+    return o;
+}
+
+static json_t *time_or_null(const struct fc_input_info *in, fc_time t)
+{
+    if (in->packets == 0)
+        return json_null();
+    char buf[FC_TIME_STR];
+    fc_format_time(t, buf);
+    return json_string(buf);
+}
+
+static json_t *input_json(const struct fc_input_info *in)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "path", fc_json_text(in->path, strlen(in->path)));
+    json_object_set_new(o, "size", json_integer((json_int_t)in->size));
+    json_object_set_new(o, "format", in->format ? json_string(in->format) : json_null());
+    json_object_set_new(o, "packets", json_integer((json_int_t)in->packets));
+    json_object_set_new(o, "first_packet_time", time_or_null(in, in->first_ts));
+    json_object_set_new(o, "last_packet_time", time_or_null(in, in->last_ts));
+    json_t *lts = json_array();
+    char buf[32];
+    for (unsigned i = 0; i < in->nlinktypes; i++)
+        json_array_append_new(lts, json_string(fc_linktype_name(in->linktypes[i], buf, sizeof buf)));
+    json_object_set_new(o, "linktypes", lts);
+    json_object_set_new(o, "interface_drops", json_integer((json_int_t)in->if_drops));
+    json_object_set_new(o, "warnings", json_integer(in->warnings));
+    json_object_set_new(o, "errors", json_integer(in->errors));
+    json_t *msgs = json_array();
+    for (unsigned i = 0; i < in->nmessages; i++) {
+        const struct fc_diag_message *m = &in->messages[i];
+        json_t *jm = json_object();
+        json_object_set_new(jm, "level",
+                            json_string(m->level == FC_DIAG_ERROR ? "error" : "warning"));
+        json_object_set_new(jm, "packet", m->packet ? json_integer((json_int_t)m->packet)
+                                                    : json_null());
+        json_object_set_new(jm, "offset", json_integer((json_int_t)m->offset));
+        json_object_set_new(jm, "message", json_string(m->text));
+        json_array_append_new(msgs, jm);
+    }
+    json_object_set_new(o, "messages", msgs);
+    return o;
+}
+
+json_t *fc_stats_json(const struct fc_counters *c, const struct fc_input_info *inputs,
+                      size_t ninputs)
+{
+    json_t *root = json_object();
+    json_object_set_new(root, "flowcase_version", json_string(FC_VERSION));
+    json_t *ins = json_array();
+    for (size_t i = 0; i < ninputs; i++)
+        json_array_append_new(ins, input_json(&inputs[i]));
+    json_object_set_new(root, "inputs", ins);
+    json_t *counters = json_object();
+    for (int i = 0; i < FC_CNT__COUNT; i++)
+        set_dotted(counters, fc_counter_name((enum fc_counter_id)i), c->v[i]);
+    json_object_set_new(root, "counters", counters);
+    json_object_set_new(root, "linktypes", histogram_json(&c->linktypes, true));
+    json_object_set_new(root, "ethertypes", histogram_json(&c->ethertypes, false));
+    return root;
+}
+
+int fc_stats_write(const char *path, const struct fc_counters *c,
+                   const struct fc_input_info *inputs, size_t ninputs)
+{
+    json_t *root = fc_stats_json(c, inputs, ninputs);
+    if (!root)
+        return -1;
+    int rc = json_dump_file(root, path, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    json_decref(root);
+    return rc;
+}
