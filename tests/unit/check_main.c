@@ -1,0 +1,20 @@
+/* Runs every unit suite; CK_RUN_SUITE / CK_RUN_CASE select one. */
+#include <stdlib.h>
+
+#include "fc-test.h"
+
+int main(void)
+{
+    SRunner *sr = srunner_create(make_cursor_suite());
+    srunner_add_suite(sr, make_timefmt_suite());
+    srunner_add_suite(sr, make_community_id_suite());
+    srunner_add_suite(sr, make_csv_suite());
+    srunner_add_suite(sr, make_config_suite());
+    srunner_add_suite(sr, make_decode_suite());
+    srunner_add_suite(sr, make_flow_table_suite());
+    srunner_add_suite(sr, make_readers_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

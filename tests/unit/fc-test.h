@@ -1,0 +1,16 @@
+/* Suites of the unit test runner (one per module, as in check's own tests). */
+#ifndef FC_TEST_H
+#define FC_TEST_H
+
+#include <check.h>
+
+Suite *make_community_id_suite(void);
+Suite *make_config_suite(void);
+Suite *make_csv_suite(void);
+Suite *make_cursor_suite(void);
+Suite *make_decode_suite(void);
+Suite *make_flow_table_suite(void);
+Suite *make_readers_suite(void);
+Suite *make_timefmt_suite(void);
+
+#endif
