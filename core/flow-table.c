@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/dlist.h"
 #include "core/pool.h"
 #include "core/tcp-track.h"
 
@@ -25,19 +26,13 @@
 
 struct flow {
     struct flow *hash_next;
-    struct flow *prev; /* neighbours in the open or closing queue */
-    struct flow *next;
+    struct fc_dlink link; /* in the open or the closing queue */
     uint64_t hash;
     bool closing;
     enum fc_end_reason close_reason;
     fc_time close_ts;
     struct fc_tcp_track tcp;
     struct fc_flow_record rec;
-};
-
-struct queue {
-    struct flow *head; /* oldest */
-    struct flow *tail; /* newest */
 };
 
 struct fc_flow_table {
@@ -47,40 +42,22 @@ struct fc_flow_table {
     void *sink_arg;
     struct flow **buckets;
     uint64_t nbuckets; /* a power of two */
-    struct queue open;
-    struct queue closing;
+    struct fc_dqueue open;
+    struct fc_dqueue closing;
     struct fc_pool pool;
     uint64_t alive;
     fc_time now;
 };
 
-static void queue_append(struct queue *q, struct flow *f)
-{
-    f->next = NULL;
-    f->prev = q->tail;
-    if (q->tail)
-        q->tail->next = f;
-    else
-        q->head = f;
-    q->tail = f;
-}
-
-static void queue_remove(struct queue *q, struct flow *f)
-{
-    if (f->prev)
-        f->prev->next = f->next;
-    else
-        q->head = f->next;
-    if (f->next)
-        f->next->prev = f->prev;
-    else
-        q->tail = f->prev;
-    f->prev = f->next = NULL;
-}
-
-static struct queue *queue_of(struct fc_flow_table *t, struct flow *f)
+static struct fc_dqueue *queue_of(struct fc_flow_table *t, struct flow *f)
 {
     return f->closing ? &t->closing : &t->open;
+}
+
+/* The oldest flow of a queue, or NULL. */
+static struct flow *oldest(const struct fc_dqueue *q)
+{
+    return q->head ? fc_container_of(q->head, struct flow, link) : NULL;
 }
 
 struct fc_flow_table *fc_flow_table_create(const struct fc_flow_table_config *cfg,
@@ -197,7 +174,7 @@ static void export_record(struct fc_flow_table *t, struct flow *f, enum fc_end_r
 static void end_flow(struct fc_flow_table *t, struct flow *f, enum fc_end_reason reason)
 {
     export_record(t, f, reason);
-    queue_remove(queue_of(t, f), f);
+    fc_dqueue_remove(queue_of(t, f), &f->link);
     struct flow **pp = &t->buckets[f->hash & (t->nbuckets - 1)];
     while (*pp != f)
         pp = &(*pp)->hash_next;
@@ -224,14 +201,15 @@ static struct flow *create_flow(struct fc_flow_table *t, const struct fc_flow_ke
     if (t->alive >= t->cfg.max_flows) {
         /* A closed TCP flow waiting out its grace goes first: its record
          * is complete. Otherwise the least recently active flow. */
-        if (t->closing.head)
-            end_flow(t, t->closing.head, t->closing.head->close_reason);
+        struct flow *closed = oldest(&t->closing);
+        if (closed)
+            end_flow(t, closed, closed->close_reason);
         else
-            end_flow(t, t->open.head, FC_END_EVICTED);
+            end_flow(t, oldest(&t->open), FC_END_EVICTED);
     }
     struct flow *f = fc_pool_get(&t->pool);
     if (!f && t->open.head) {
-        end_flow(t, t->open.head, FC_END_EVICTED); /* out of memory: make room */
+        end_flow(t, oldest(&t->open), FC_END_EVICTED); /* out of memory: make room */
         f = fc_pool_get(&t->pool);
     }
     if (!f)
@@ -255,7 +233,7 @@ static struct flow *create_flow(struct fc_flow_table *t, const struct fc_flow_ke
     uint64_t i = h & (t->nbuckets - 1);
     f->hash_next = t->buckets[i];
     t->buckets[i] = f;
-    queue_append(&t->open, f);
+    fc_dqueue_append(&t->open, &f->link);
     t->alive++;
     if (t->alive > t->cnt->v[FC_CNT_FLOWS_PEAK])
         t->cnt->v[FC_CNT_FLOWS_PEAK] = t->alive;
@@ -342,17 +320,17 @@ void fc_flow_table_packet(struct fc_flow_table *t, const struct fc_packet *p,
     if (k->proto == FC_PROTO_TCP) {
         enum fc_tcp_event ev = fc_tcp_track_packet(&f->tcp, &f->rec, dir, p);
         if (ev != FC_TCP_EVENT_NONE && !f->closing) {
-            queue_remove(&t->open, f);
+            fc_dqueue_remove(&t->open, &f->link);
             f->closing = true;
             f->close_reason = ev == FC_TCP_EVENT_RST ? FC_END_RST : FC_END_FIN;
             f->close_ts = p->ts;
-            queue_append(&t->closing, f);
+            fc_dqueue_append(&t->closing, &f->link);
             return;
         }
     }
     if (!f->closing) {
-        queue_remove(&t->open, f);
-        queue_append(&t->open, f);
+        fc_dqueue_remove(&t->open, &f->link);
+        fc_dqueue_append(&t->open, &f->link);
     }
 }
 
@@ -361,10 +339,11 @@ void fc_flow_table_advance(struct fc_flow_table *t, fc_time now)
     if (now <= t->now)
         return;
     t->now = now;
-    while (t->open.head && now - t->open.head->rec.last_ts > t->cfg.idle_timeout)
-        end_flow(t, t->open.head, FC_END_IDLE);
-    while (t->closing.head && now - t->closing.head->close_ts > t->cfg.tcp_close_grace)
-        end_flow(t, t->closing.head, t->closing.head->close_reason);
+    struct flow *f;
+    while ((f = oldest(&t->open)) && now - f->rec.last_ts > t->cfg.idle_timeout)
+        end_flow(t, f, FC_END_IDLE);
+    while ((f = oldest(&t->closing)) && now - f->close_ts > t->cfg.tcp_close_grace)
+        end_flow(t, f, f->close_reason);
 }
 
 static int compare_u16(uint16_t a, uint16_t b)
@@ -408,16 +387,17 @@ void fc_flow_table_flush(struct fc_flow_table *t)
     uint64_t n = 0;
     if (!all) {
         /* No memory to sort: end them in queue order, still deterministic. */
-        while (t->closing.head)
-            end_flow(t, t->closing.head, t->closing.head->close_reason);
-        while (t->open.head)
-            end_flow(t, t->open.head, FC_END_EOF);
+        struct flow *f;
+        while ((f = oldest(&t->closing)))
+            end_flow(t, f, f->close_reason);
+        while ((f = oldest(&t->open)))
+            end_flow(t, f, FC_END_EOF);
         return;
     }
-    for (struct flow *f = t->closing.head; f; f = f->next)
-        all[n++] = f;
-    for (struct flow *f = t->open.head; f; f = f->next)
-        all[n++] = f;
+    for (struct fc_dlink *l = t->closing.head; l; l = l->next)
+        all[n++] = fc_container_of(l, struct flow, link);
+    for (struct fc_dlink *l = t->open.head; l; l = l->next)
+        all[n++] = fc_container_of(l, struct flow, link);
     qsort(all, n, sizeof *all, compare_flows);
     for (uint64_t i = 0; i < n; i++)
         end_flow(t, all[i], all[i]->closing ? all[i]->close_reason : FC_END_EOF);

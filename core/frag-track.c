@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/dlist.h"
 #include "core/pool.h"
 
 #define DATAGRAM_BUCKETS 16384u /* a power of two */
@@ -32,8 +33,7 @@ struct held {
 
 struct datagram {
     struct datagram *hash_next;
-    struct datagram *prev; /* in the expiry queue, oldest first */
-    struct datagram *next;
+    struct fc_dlink link; /* in the expiry queue */
     struct datagram_key key;
     uint64_t hash;
     fc_time last_ts;
@@ -54,8 +54,7 @@ struct fc_frag_tracker {
     fc_frag_emit emit;
     void *emit_arg;
     struct datagram *buckets[DATAGRAM_BUCKETS];
-    struct datagram *oldest;
-    struct datagram *newest;
+    struct fc_dqueue expiry; /* by last fragment seen, oldest first */
     struct fc_pool datagrams;
     struct fc_pool held;
 };
@@ -106,28 +105,9 @@ static uint64_t hash_key(const struct datagram_key *k)
     return h;
 }
 
-static void unlink_queue(struct fc_frag_tracker *t, struct datagram *d)
+static struct datagram *oldest(const struct fc_frag_tracker *t)
 {
-    if (d->prev)
-        d->prev->next = d->next;
-    else
-        t->oldest = d->next;
-    if (d->next)
-        d->next->prev = d->prev;
-    else
-        t->newest = d->prev;
-    d->prev = d->next = NULL;
-}
-
-static void append_queue(struct fc_frag_tracker *t, struct datagram *d)
-{
-    d->prev = t->newest;
-    d->next = NULL;
-    if (t->newest)
-        t->newest->next = d;
-    else
-        t->oldest = d;
-    t->newest = d;
+    return t->expiry.head ? fc_container_of(t->expiry.head, struct datagram, link) : NULL;
 }
 
 /* Gives a fragment the transport identity of its first fragment. */
@@ -162,7 +142,7 @@ static void release_held(struct fc_frag_tracker *t, struct datagram *d)
 static void forget(struct fc_frag_tracker *t, struct datagram *d)
 {
     release_held(t, d);
-    unlink_queue(t, d);
+    fc_dqueue_remove(&t->expiry, &d->link);
     struct datagram **pp = &t->buckets[d->hash & (DATAGRAM_BUCKETS - 1)];
     while (*pp != d)
         pp = &(*pp)->hash_next;
@@ -181,9 +161,9 @@ static struct datagram *find_or_add(struct fc_frag_tracker *t, const struct fc_p
             return d;
     }
     struct datagram *d = fc_pool_get(&t->datagrams);
-    if (!d && t->oldest) {
+    if (!d && oldest(t)) {
         fc_count(t->cnt, FC_CNT_FRAG_TABLE_FULL);
-        forget(t, t->oldest);
+        forget(t, oldest(t));
         d = fc_pool_get(&t->datagrams);
     }
     if (!d)
@@ -192,7 +172,7 @@ static struct datagram *find_or_add(struct fc_frag_tracker *t, const struct fc_p
     d->hash = h;
     d->hash_next = *bucket;
     *bucket = d;
-    append_queue(t, d);
+    fc_dqueue_append(&t->expiry, &d->link);
     return d;
 }
 
@@ -226,8 +206,8 @@ void fc_frag_tracker_packet(struct fc_frag_tracker *t, struct fc_packet *p)
     }
     if (p->ts > d->last_ts || d->bytes_seen == 0) {
         d->last_ts = p->ts;
-        unlink_queue(t, d);
-        append_queue(t, d);
+        fc_dqueue_remove(&t->expiry, &d->link);
+        fc_dqueue_append(&t->expiry, &d->link);
     }
     d->bytes_seen += p->ip.l4_len;
     if (!p->ip.more_fragments) {
@@ -254,12 +234,14 @@ void fc_frag_tracker_packet(struct fc_frag_tracker *t, struct fc_packet *p)
 
 void fc_frag_tracker_advance(struct fc_frag_tracker *t, fc_time now)
 {
-    while (t->oldest && now - t->oldest->last_ts > FC_FRAG_TIMEOUT_NS)
-        forget(t, t->oldest);
+    struct datagram *d;
+    while ((d = oldest(t)) && now - d->last_ts > FC_FRAG_TIMEOUT_NS)
+        forget(t, d);
 }
 
 void fc_frag_tracker_flush(struct fc_frag_tracker *t)
 {
-    while (t->oldest)
-        forget(t, t->oldest);
+    struct datagram *d;
+    while ((d = oldest(t)))
+        forget(t, d);
 }

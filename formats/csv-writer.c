@@ -72,13 +72,9 @@ static const struct fc_writer_ops csv_ops = {
 
 struct fc_writer *fc_csv_writer_open(FILE *out, bool owns_out, const struct fc_field_ctx *ctx)
 {
-    struct fc_writer *w = calloc(1, sizeof *w);
+    struct fc_writer *w = fc_writer_new(&csv_ops, out, owns_out, ctx);
     if (!w)
         return NULL;
-    w->ops = &csv_ops;
-    w->out = out;
-    w->owns_out = owns_out;
-    w->ctx = *ctx;
     char column[64];
     for (size_t i = 0; i < fc_field_count; i++) {
         fc_field_column(&fc_fields[i], column, sizeof column);

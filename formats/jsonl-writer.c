@@ -80,12 +80,8 @@ static const struct fc_writer_ops jsonl_ops = {
 
 struct fc_writer *fc_jsonl_writer_open(FILE *out, bool owns_out, const struct fc_field_ctx *ctx)
 {
-    struct fc_writer *w = calloc(1, sizeof *w);
+    struct fc_writer *w = fc_writer_new(&jsonl_ops, out, owns_out, ctx);
     if (!w)
         return NULL;
-    w->ops = &jsonl_ops;
-    w->out = out;
-    w->owns_out = owns_out;
-    w->ctx = *ctx;
     return w;
 }

@@ -84,7 +84,7 @@ static json_t *input_json(const struct fc_input_info *in)
         json_object_set_new(jm, "packet", m->packet ? json_integer((json_int_t)m->packet)
                                                     : json_null());
         json_object_set_new(jm, "offset", json_integer((json_int_t)m->offset));
-        json_object_set_new(jm, "message", json_string(m->text));
+        json_object_set_new(jm, "message", fc_json_text(m->text, strlen(m->text)));
         json_array_append_new(msgs, jm);
     }
     json_object_set_new(o, "messages", msgs);
@@ -113,9 +113,14 @@ int fc_stats_write(const char *path, const struct fc_counters *c,
                    const struct fc_input_info *inputs, size_t ninputs)
 {
     json_t *root = fc_stats_json(c, inputs, ninputs);
-    if (!root)
-        return -1;
-    int rc = json_dump_file(root, path, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    FILE *f = root ? fopen(path, "w") : NULL;
+    int rc = f ? json_dumpf(root, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : -1;
+    if (f) {
+        if (fputc('\n', f) == EOF)
+            rc = -1;
+        if (fclose(f) != 0)
+            rc = -1;
+    }
     json_decref(root);
     return rc;
 }

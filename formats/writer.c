@@ -3,6 +3,19 @@
 
 #include <stdlib.h>
 
+struct fc_writer *fc_writer_new(const struct fc_writer_ops *ops, FILE *out, bool owns_out,
+                                const struct fc_field_ctx *ctx)
+{
+    struct fc_writer *w = calloc(1, sizeof *w);
+    if (!w)
+        return NULL;
+    w->ops = ops;
+    w->out = out;
+    w->owns_out = owns_out;
+    w->ctx = *ctx;
+    return w;
+}
+
 int fc_writer_release(struct fc_writer *w)
 {
     int rc = fflush(w->out) == 0 && !ferror(w->out) ? 0 : -1;

@@ -28,6 +28,9 @@ struct fc_writer {
 struct fc_writer *fc_jsonl_writer_open(FILE *out, bool owns_out, const struct fc_field_ctx *ctx);
 struct fc_writer *fc_csv_writer_open(FILE *out, bool owns_out, const struct fc_field_ctx *ctx);
 
+/* Shared by the writers: allocates a writer of the given kind. */
+struct fc_writer *fc_writer_new(const struct fc_writer_ops *ops, FILE *out, bool owns_out,
+                                const struct fc_field_ctx *ctx);
 /* Shared by the writers: flushes and closes `out` if owned, frees w. */
 int fc_writer_release(struct fc_writer *w);
 
