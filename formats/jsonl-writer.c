@@ -61,16 +61,29 @@ static json_t *record_to_json(const struct fc_field_ctx *ctx, const struct fc_fl
     return root;
 }
 
+/* Serialises into one buffer and writes it at once: json_dumpf() would
+ * call fwrite() once per token. */
 static int jsonl_write(struct fc_writer *w, const struct fc_flow_record *r)
 {
     json_t *obj = record_to_json(&w->ctx, r);
     if (!obj)
         return -1;
-    int rc = json_dumpf(obj, w->out, JSON_FLAGS);
+    char buf[4096];
+    char *text = buf;
+    size_t n = json_dumpb(obj, buf, sizeof buf - 1, JSON_FLAGS);
+    if (n >= sizeof buf - 1) {
+        text = malloc(n + 1);
+        if (text)
+            n = json_dumpb(obj, text, n, JSON_FLAGS);
+    }
     json_decref(obj);
-    if (rc != 0 || fputc('\n', w->out) == EOF)
+    if (!text || n == 0)
         return -1;
-    return 0;
+    text[n++] = '\n';
+    size_t written = fwrite(text, 1, n, w->out);
+    if (text != buf)
+        free(text);
+    return written == n ? 0 : -1;
 }
 
 static const struct fc_writer_ops jsonl_ops = {
