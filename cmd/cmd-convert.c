@@ -230,6 +230,22 @@ static void report_filter_failures(const struct convert *cv)
                 linktype, msg);
 }
 
+/* Lists the non-zero decode.* and fragments.* counters on one line. */
+static void print_problem_counters(const struct fc_counters *c)
+{
+    bool any = false;
+    for (int i = 0; i < FC_CNT__COUNT; i++) {
+        const char *name = fc_counter_name((enum fc_counter_id)i);
+        if (c->v[i] == 0 || (strncmp(name, "decode.", 7) != 0 &&
+                             strncmp(name, "fragments.orphaned", 18) != 0))
+            continue;
+        fprintf(stderr, "%s %s %" PRIu64, any ? "," : "flowcase: decoding:", name, c->v[i]);
+        any = true;
+    }
+    if (any)
+        fputc('\n', stderr);
+}
+
 static void print_summary(const struct convert *cv, unsigned damaged)
 {
     const uint64_t *v = cv->engine.counters.v;
@@ -245,6 +261,7 @@ static void print_summary(const struct convert *cv, unsigned damaged)
             v[FC_CNT_FLOWS], v[FC_CNT_FLOWS_TCP], v[FC_CNT_FLOWS_UDP],
             v[FC_CNT_FLOWS_ICMP] + v[FC_CNT_FLOWS_ICMP6],
             v[FC_CNT_FLOWS_SCTP] + v[FC_CNT_FLOWS_OTHER], v[FC_CNT_END_EVICTED]);
+    print_problem_counters(&cv->engine.counters);
     if (damaged)
         fprintf(stderr, "flowcase: %u input%s damaged or unreadable: see the messages above%s\n",
                 damaged, damaged == 1 ? "" : "s", cv->to_stdout ? "" : " and stats.json");
