@@ -5,11 +5,13 @@
  *   "flowcase-flow-v1" | ip_version (1) | proto (1) | has_ports (1) |
  *   vlan_count (1) | vlan ids (2 each, BE) | endpoint 0 address (16) |
  *   endpoint 0 port (2, BE) | endpoint 1 address (16) | endpoint 1 port (2) |
- *   first packet time (8, BE, ns since the epoch) | seq (4, BE)
+ *   first packet time (8, BE, ns since the epoch) | seq (4, BE) |
+ *   first packet's number in its input (8, BE)
  * with endpoints in canonical order (the lower address/port first), so the
  * same flow gets the same id on every run and from any tool that follows
- * this recipe. 96 bits keep the chance of any collision among a billion
- * records below 1e-11.
+ * this recipe. The packet number tells apart two records that a capture
+ * holding the same packets twice would otherwise give the same id. 96 bits
+ * keep the chance of any collision among a billion records below 1e-11.
  */
 #include <openssl/evp.h>
 #include <string.h>
@@ -29,7 +31,7 @@ static void make_flow_id(struct fc_flow_record *r)
 {
     static const char domain[] = "flowcase-flow-v1";
     const struct fc_flow_key *k = &r->key;
-    uint8_t buf[sizeof domain + 4 + FC_VLAN_KEY_DEPTH * 2 + 2 * 18 + 12];
+    uint8_t buf[sizeof domain + 4 + FC_VLAN_KEY_DEPTH * 2 + 2 * 18 + 20];
     size_t n = 0;
     memcpy(buf, domain, sizeof domain - 1);
     n += sizeof domain - 1;
@@ -46,6 +48,7 @@ static void make_flow_id(struct fc_flow_record *r)
     }
     n += put_be(buf + n, (uint64_t)r->first_ts, 8);
     n += put_be(buf + n, r->seq, 4);
+    n += put_be(buf + n, r->first.number, 8);
 
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned int dlen = 0;

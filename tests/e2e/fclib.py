@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -118,3 +119,111 @@ def arkime_sessions(path):
     """The session bodies of an Arkime .test JSON file."""
     with open(path, encoding="utf-8") as f:
         return [s["body"] for s in json.load(f)["sessions3"]]
+
+
+def zeek_cut(path):
+    """Rows of a zeek-cut projection (.cut: a plain header line of column names,
+    then tab-separated rows; '#' lines skipped) as dicts keyed by those names."""
+    fields = None
+    rows = []
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            line = line.rstrip("\n")
+            if not line or line.startswith("#"):
+                continue
+            if fields is None:
+                fields = line.split("\t")
+            else:
+                rows.append(dict(zip(fields, line.split("\t"))))
+    return rows
+
+
+def ipfixprobe_records(path):
+    """Flow records of an ipfixprobe functional-test output (NEMEA logger text):
+    dicts keyed by the UniRec column names, which the template line
+    ('ipaddr DST_IP,ipaddr SRC_IP,uint64 BYTES,...') gives; values are strings."""
+    with open(path, newline="", encoding="utf-8") as f:
+        rows = [r for r in csv.reader(f) if r]
+    templates = [r for r in rows if r[0].startswith("ipaddr ")]
+    if len(templates) != 1:
+        raise ValueError(f"{path}: expected one UniRec template line, found {len(templates)}")
+    names = [c.split(" ", 1)[1] for c in templates[0]]
+    return [dict(zip(names, r)) for r in rows if r is not templates[0]]
+
+
+_NDPI_FLOW = re.compile(
+    r"^\t\d+\t(?P<proto>\S+) (?P<src>\S+) (?:<->|->) (?P<dst>\S+) "
+    r"(?:\[VLAN: (?P<vlan>\d+)\])?.*?"
+    r"\[(?P<sp>\d+) pkts/(?P<sb>\d+) bytes (?:<->|->) (?P<dp>\d+) pkts/(?P<db>\d+) bytes\]")
+
+
+def _ndpi_endpoint(text):
+    """'1.2.3.4:80', '[2001:db8::1]:53' or a bare address -> (address, port or None)."""
+    if text.startswith("["):
+        addr, _, port = text[1:].partition("]:")
+        return addr.rstrip("]"), int(port) if port else None
+    if text.count(":") == 1:
+        addr, port = text.split(":")
+        return addr, int(port)
+    return text, None
+
+
+def ndpi_flows(path):
+    """Per-flow lines of an ndpiReader result file, detected and undetected flows:
+    dicts with proto ('TCP', 'UDP', ...), src, sport, dst, dport (ports None when
+    the line has none), vlan (int or None), src_packets, src_bytes, dst_packets,
+    dst_bytes. The byte counts are nDPI's (L2 frame sizes)."""
+    flows = []
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            m = _NDPI_FLOW.match(line)
+            if not m:
+                if re.match(r"^\t\d+\t[A-Z0-9]+ \S+ <?->", line):
+                    raise ValueError(f"{path}: unparsed flow line: {line.strip()}")
+                continue
+            src, sport = _ndpi_endpoint(m.group("src"))
+            dst, dport = _ndpi_endpoint(m.group("dst"))
+            flows.append({
+                "proto": m.group("proto"), "src": src, "sport": sport, "dst": dst, "dport": dport,
+                "vlan": int(m.group("vlan")) if m.group("vlan") else None,
+                "src_packets": int(m.group("sp")), "src_bytes": int(m.group("sb")),
+                "dst_packets": int(m.group("dp")), "dst_bytes": int(m.group("db")),
+            })
+    return flows
+
+
+def suricata_verify_checks(path):
+    """The `filter` checks of a suricata-verify test.yaml, as a list of
+    {'count': int, 'match': {dotted key: value string}}. Reads only the small
+    YAML subset those files use (no PyYAML in the standard library)."""
+    checks = []
+    current = None
+    match_indent = None
+    with open(path, encoding="utf-8") as f:
+        for raw in f:
+            line = raw.rstrip("\n")
+            if not line.strip() or line.lstrip().startswith("#"):
+                continue
+            indent = len(line) - len(line.lstrip())
+            text = line.strip()
+            if text.startswith("- "):
+                text = text[2:]
+                indent += 2
+                if text.split(":", 1)[0] in ("filter", "shell", "stats"):
+                    current = {"kind": text.split(":", 1)[0], "count": None, "match": {}}
+                    checks.append(current)
+                    match_indent = None
+                    continue
+            if current is None:
+                continue
+            key, _, value = text.partition(":")
+            value = value.strip().strip("'\"")
+            if match_indent is not None and indent > match_indent:
+                current["match"][key.strip()] = value
+                continue
+            match_indent = None
+            if key == "count":
+                current["count"] = int(value)
+            elif key == "match":
+                match_indent = indent
+    return [{"count": c["count"], "match": c["match"]} for c in checks if c["kind"] == "filter"]

@@ -125,6 +125,14 @@ class ConvertCli(unittest.TestCase):
         self.assertEqual(run.stats["linktypes"], {"EN10MB": 142})
         self.assertEqual(run.counter("flows.records"), len(run.records))
 
+    def test_flow_ids_are_unique_even_for_repeated_packets(self):
+        # This capture holds a stretch of packets twice (its time runs
+        # 2015 -> 2020 -> 2015 again): same keys, same first packet times.
+        run = convert(corpus("tls/tls-ja3-ja4-ipfixprobe.pcap"), self.work.sub("o"))
+        ids = [r["flow_id"] for r in run.records]
+        self.assertEqual(len(ids), 35)
+        self.assertEqual(len(set(ids)), len(ids))
+
     def test_records_cite_file_and_packet_number(self):
         run = convert([WIKI, MULTI], self.work.sub("o"))
         last = run.records[-1]
