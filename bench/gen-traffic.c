@@ -13,6 +13,9 @@
  * one, so memory is bounded by K whatever the size of the output.  Timings come
  * from the flow's own RTT, server think time, client think time and idle time,
  * so packet times increase monotonically and a flow looks like a real one.
+ * The model first runs --warmup seconds of packet time without writing, so the
+ * capture starts in steady state.  With the defaults the traffic averages
+ * about 0.6 MB/s of packet time (roughly 28 minutes per GB).
  *
  * Traffic mix (share of started flows): HTTP/1.1 over TCP 80, TLS 1.3-like over
  * TCP 443 (ClientHello with SNI, ServerHello, then opaque application data),
@@ -539,9 +542,9 @@ static uint32_t body_size(rng_t *r)
         return rng_skew(r, 300, 8000);
     if (x < 900)
         return rng_skew(r, 8000, 64000);
-    if (x < 985)
+    if (x < 988)
         return rng_skew(r, 64000, 600000);
-    return rng_skew(r, 600000, 4000000);
+    return rng_skew(r, 600000, 3000000);
 }
 
 static void gen_http_req(const flow_t *f, rng_t *r, bb_t *b)
@@ -1071,9 +1074,9 @@ static void flow_init(gen_t *g, flow_t *f)
         break;
     case K_TLS:
         f->sport = 443;
-        /* 30 % are long-lived, mostly idle connections (push, chat, mail) */
-        f->persist = rng_pm(r, 300);
-        f->count = (uint16_t)(f->persist ? 4 + rng_exp(r, 16) : 1 + rng_exp(r, 4));
+        /* 40 % are long-lived, mostly idle connections (push, chat, mail) */
+        f->persist = rng_pm(r, 400);
+        f->count = (uint16_t)(f->persist ? 4 + rng_exp(r, 24) : 1 + rng_exp(r, 4));
         if (f->count > 100)
             f->count = 100;
         break;
@@ -1139,12 +1142,12 @@ static uint64_t after_msg(gen_t *g, flow_t *f)
     uint64_t delay;
     if (!next_msg(g, f)) {
         f->closing = 1;
-        delay = rng_exp(r, f->persist ? 60000000 : 20000000) + 1000;
+        delay = rng_exp(r, f->persist ? 120000000 : 60000000) + 1000;
         if (f->close == CL_SFIN || f->close == CL_SRST)
             delay += f->rtt;
     } else if (f->mdir != prev) {
         delay = f->mdir == S ? f->rtt + rng_exp(r, 6000)
-                : rng_exp(r, f->persist ? 40000000 : 5000000) + 200;
+                : rng_exp(r, f->persist ? 90000000 : 15000000) + 200;
     } else {
         delay = rng_range(r, 20, 300);
     }
@@ -1197,7 +1200,9 @@ static uint64_t step_tcp(gen_t *g, flow_t *f)
         int d = f->mdir;
         uint32_t n = f->mlen - f->moff < f->mss ? f->mlen - f->moff : f->mss;
         emit_tcp(g, f, d, (uint8_t)(F_ACK | (f->moff + n == f->mlen ? F_PSH : 0)), n);
-        if (!f->rtx && rng_pm(r, 4)) { /* lost after the capture point: resend */
+        /* lost after the capture point: resend (never a 1-byte segment, which
+         * analysers take for a keep-alive probe) */
+        if (!f->rtx && n > 1 && rng_pm(r, 4)) {
             f->rtx = 1;
             return 200000 + 2 * (uint64_t)f->rtt;
         }
@@ -1382,7 +1387,7 @@ static void usage(FILE *fp)
           "  --megabytes M     stop once the file reaches M*10^6 bytes (default 100)\n"
           "  --seed S          PRNG seed (default 1); same arguments -> same bytes\n"
           "  --flows-alive K   concurrent flows (default 4000)\n"
-          "  --warmup SECONDS  packet time simulated before the capture starts (default 900)\n"
+          "  --warmup SECONDS  packet time simulated before the capture starts (default 3600)\n"
           "  --quiet           no summary on stderr\n"
           "OUTPUT may be '-' for standard output.\n",
           fp);
@@ -1403,7 +1408,7 @@ static bool parse_u64(const char *s, uint64_t *v)
 
 int main(int argc, char **argv)
 {
-    uint64_t packets = 0, megabytes = 0, seed = 1, alive = 4000, warmup = 900, first_ts = 0;
+    uint64_t packets = 0, megabytes = 0, seed = 1, alive = 4000, warmup = 3600, first_ts = 0;
     const char *path = NULL;
     bool quiet = false;
     for (int i = 1; i < argc; i++) {
