@@ -2,7 +2,8 @@
  * IPv6 (RFC 8200) and its extension header chain: hop-by-hop, routing,
  * destination options, fragment, AH (RFC 4302), mobility (RFC 6275),
  * HIP (RFC 7401) and shim6 (RFC 5533). The chain ends at the first header
- * that is not an extension header: that is the flow's protocol.
+ * that is not an extension header, which is the flow's protocol, or at the
+ * last one when "no next header" (59) follows it.
  *
  *   | ver | traffic class |           flow label                 |
  *   |      payload length         |  next header  |  hop limit   |
@@ -64,6 +65,12 @@ static enum fc_verdict walk_extension_headers(struct fc_counters *cnt, struct fc
         }
         if (c.short_read || hdr_len > ip->l4_len || fc_captured_from(p, ip->l4_off) < hdr_len)
             return ext_truncated(cnt);
+        if (next == FC_IPPROTO_NONE && nh != FC_IPPROTO_FRAGMENT) {
+            /* Nothing follows: this header carries the packet's meaning (a
+             * mobility or HIP message), so it names the flow's protocol,
+             * as Wireshark and Zeek show it. */
+            return FC_VERDICT_IP;
+        }
         ip->proto = next;
         ip->l4_off += hdr_len;
         ip->l4_len -= hdr_len;

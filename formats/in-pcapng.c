@@ -124,8 +124,10 @@ static void idb_option(void *arg, uint16_t code, struct fc_cursor *v)
     }
 }
 
-/* Converts a timestamp in the interface's units to nanoseconds. */
-static fc_time iface_time(const struct iface *i, uint64_t units)
+/* Converts a timestamp in the interface's units to nanoseconds since the
+ * epoch. False when the time does not fit in fc_time (1677-2262): such a
+ * timestamp is damage, not a date. */
+static bool iface_time(const struct iface *i, uint64_t units, fc_time *out)
 {
     static const uint64_t pow10[] = { 1u, 10u, 100u, 1000u, 10000u, 100000u, 1000000u,
                                       10000000u, 100000000u, 1000000000u, 10000000000u,
@@ -133,14 +135,18 @@ static fc_time iface_time(const struct iface *i, uint64_t units)
                                       100000000000000u, 1000000000000000u,
                                       10000000000000000u, 100000000000000000u,
                                       1000000000000000000u, 10000000000000000000u };
-    uint64_t ns;
+    __int128 ns;
     if (i->base2)
-        ns = (uint64_t)(((unsigned __int128)units * 1000000000u) >> i->exp);
+        ns = (__int128)(((unsigned __int128)units * 1000000000u) >> i->exp);
     else if (i->exp <= 9)
-        ns = units * pow10[9 - i->exp];
+        ns = (__int128)units * (__int128)pow10[9 - i->exp];
     else
-        ns = units / pow10[i->exp - 9]; /* finer than 1 ns: truncated */
-    return (fc_time)ns + i->tsoffset_s * FC_NS_PER_SEC;
+        ns = (__int128)(units / pow10[i->exp - 9]); /* finer than 1 ns: truncated */
+    ns += (__int128)i->tsoffset_s * FC_NS_PER_SEC;
+    if (ns > INT64_MAX || ns < INT64_MIN)
+        return false;
+    *out = (fc_time)ns;
+    return true;
 }
 
 static bool read_shb(struct fc_capture *c, struct pcapng_state *s, struct fc_cursor *body,
@@ -295,7 +301,13 @@ static bool read_packet(struct fc_capture *c, struct pcapng_state *s, uint32_t t
                           "reported once per file)",
                           f.caplen, i->snaplen);
     }
-    p->ts = f.has_ts ? iface_time(i, f.units) : s->last_ts;
+    p->ts = s->last_ts;
+    if (f.has_ts && !iface_time(i, f.units, &p->ts)) {
+        fc_capture_report(c, FC_DIAG_WARNING, offset,
+                          "timestamp beyond the years 1677-2262 (interface %u): skipped",
+                          f.iface);
+        return false;
+    }
     s->last_ts = p->ts;
     p->data = fc_cursor_take(body, f.caplen);
     p->caplen = f.caplen;

@@ -235,6 +235,25 @@ START_TEST(ipv6_extension_past_the_end_is_malformed)
 }
 END_TEST
 
+START_TEST(ipv6_header_before_no_next_header_is_the_protocol)
+{
+    reset();
+    struct pb b;
+    pb_init(&b);
+    pb_ether(&b, 1, 2, 0x86dd);
+    pb_ipv6(&b, "2001:db8::1", "2001:db8::2", 135, 64);
+    pb_u8(&b, 59); /* mobility header: binding update, nothing after it */
+    pb_u8(&b, 1);
+    pb_u8(&b, 5);
+    pb_zeros(&b, 13);
+    pb_ip_end(&b);
+    struct fc_packet p = pb_packet(&b, 0, 1);
+    ck_assert_int_eq(fc_decode_packet(&cnt, &p), FC_VERDICT_IP);
+    ck_assert_uint_eq(p.ip.proto, 135);
+    ck_assert(!p.l4.has_ports);
+}
+END_TEST
+
 START_TEST(bad_ipv4_headers_are_malformed)
 {
     reset();
@@ -404,6 +423,7 @@ Suite *make_decode_suite(void)
     tcase_add_test(tc, ipv6_extension_chain_to_first_fragment);
     tcase_add_test(tc, ipv6_later_fragment_has_no_ports);
     tcase_add_test(tc, ipv6_extension_past_the_end_is_malformed);
+    tcase_add_test(tc, ipv6_header_before_no_next_header_is_the_protocol);
     tcase_add_test(tc, bad_ipv4_headers_are_malformed);
     tcase_add_test(tc, snaplen_cut_tcp_keeps_ports);
     tcase_add_test(tc, bad_tcp_data_offset_is_counted);

@@ -333,6 +333,25 @@ START_TEST(pcapng_unknown_interface_skips_the_packet)
 }
 END_TEST
 
+START_TEST(pcapng_time_beyond_range_is_reported_and_skipped)
+{
+    struct bytes x = { 0 };
+    shb(&x);
+    idb(&x, 1, -1, 0);
+    epb(&x, 0, UINT64_C(1704164645000000), 60, 1);
+    epb(&x, 0, UINT64_C(0x00ffffff00000000), 60, 2); /* year 4253 in microseconds */
+    epb(&x, 0, UINT64_C(1704164646000000), 60, 3);
+    struct read_result r;
+    read_all(&x, &r);
+    ck_assert_uint_eq(r.count, 2);
+    ck_assert_uint_eq(r.pkts[1].where.number, 3);
+    ck_assert_uint_eq(r.info.warnings, 1);
+    ck_assert_uint_eq(r.info.messages[0].packet, 2);
+    ck_assert_ptr_nonnull(strstr(r.info.messages[0].text, "1677-2262"));
+    fc_input_info_free(&r.info);
+}
+END_TEST
+
 START_TEST(not_a_capture_is_named)
 {
     struct bytes x = { 0 };
@@ -365,6 +384,7 @@ Suite *make_readers_suite(void)
     tcase_add_test(tc, pcapng_sections_interfaces_and_resolutions);
     tcase_add_test(tc, pcapng_bad_block_length_stops_with_offset);
     tcase_add_test(tc, pcapng_unknown_interface_skips_the_packet);
+    tcase_add_test(tc, pcapng_time_beyond_range_is_reported_and_skipped);
     tcase_add_test(tc, not_a_capture_is_named);
     suite_add_tcase(s, tc);
     return s;
