@@ -22,6 +22,18 @@ static void assert_ip(const struct fc_packet *p, int family, const char *src, co
     ck_assert_mem_eq(p->ip.dst, b, 16);
 }
 
+/* Ethernet, IPv4 192.0.2.1 -> 198.51.100.1, a bare TCP ACK from port 1 to
+ * 2 and `payload` zero bytes, lengths filled in. */
+static void small_tcp_frame(struct pb *b, size_t payload)
+{
+    pb_init(b);
+    pb_ether(b, 1, 2, 0x0800);
+    pb_ipv4(b, "192.0.2.1", "198.51.100.1", 6, 64);
+    pb_tcp(b, 1, 2, 0, 0, FC_TCP_ACK, 100);
+    pb_zeros(b, payload);
+    pb_ip_end(b);
+}
+
 START_TEST(ethernet_ipv4_tcp_with_options)
 {
     reset();
@@ -134,11 +146,7 @@ START_TEST(padding_does_not_count_as_ip_bytes)
 {
     reset();
     struct pb b;
-    pb_init(&b);
-    pb_ether(&b, 1, 2, 0x0800);
-    pb_ipv4(&b, "192.0.2.1", "198.51.100.1", 6, 64);
-    pb_tcp(&b, 1, 2, 0, 0, FC_TCP_ACK, 100);
-    pb_ip_end(&b);
+    small_tcp_frame(&b, 0);
     pb_zeros(&b, 6); /* Ethernet minimum-size padding */
     struct fc_packet p = pb_packet(&b, 0, 1);
     ck_assert_int_eq(fc_decode_packet(&cnt, &p), FC_VERDICT_IP);
@@ -152,12 +160,9 @@ START_TEST(zero_total_length_uses_captured_bytes)
 {
     reset();
     struct pb b;
-    pb_init(&b);
-    pb_ether(&b, 1, 2, 0x0800);
-    pb_ipv4(&b, "192.0.2.1", "198.51.100.1", 6, 64);
-    pb_tcp(&b, 1, 2, 0, 0, FC_TCP_ACK, 100);
-    pb_zeros(&b, 100);
-    struct fc_packet p = pb_packet(&b, 0, 1); /* total length left at 0 */
+    small_tcp_frame(&b, 100);
+    b.buf[14 + 2] = b.buf[14 + 3] = 0; /* IPv4 total length 0 */
+    struct fc_packet p = pb_packet(&b, 0, 1);
     ck_assert_int_eq(fc_decode_packet(&cnt, &p), FC_VERDICT_IP);
     ck_assert_uint_eq(p.ip.total_len, 140);
     ck_assert_uint_eq(p.l4.payload_len, 100);
@@ -258,11 +263,7 @@ START_TEST(bad_ipv4_headers_are_malformed)
 {
     reset();
     struct pb b;
-    pb_init(&b);
-    pb_ether(&b, 1, 2, 0x0800);
-    pb_ipv4(&b, "192.0.2.1", "198.51.100.1", 6, 64);
-    pb_tcp(&b, 1, 2, 0, 0, FC_TCP_ACK, 100);
-    pb_ip_end(&b);
+    small_tcp_frame(&b, 0);
     b.buf[14] = 0x43; /* IHL 3 */
     struct fc_packet p = pb_packet(&b, 0, 1);
     ck_assert_int_eq(fc_decode_packet(&cnt, &p), FC_VERDICT_MALFORMED);
@@ -306,11 +307,7 @@ START_TEST(bad_tcp_data_offset_is_counted)
 {
     reset();
     struct pb b;
-    pb_init(&b);
-    pb_ether(&b, 1, 2, 0x0800);
-    pb_ipv4(&b, "192.0.2.1", "198.51.100.1", 6, 64);
-    pb_tcp(&b, 1, 2, 0, 0, FC_TCP_ACK, 100);
-    pb_ip_end(&b);
+    small_tcp_frame(&b, 0);
     b.buf[14 + 20 + 12] = 3 << 4;
     struct fc_packet p = pb_packet(&b, 0, 1);
     ck_assert_int_eq(fc_decode_packet(&cnt, &p), FC_VERDICT_IP);
