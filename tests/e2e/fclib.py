@@ -3,12 +3,17 @@
 The binary and the test data come from the environment (set by ctest):
 FLOWCASE is the flowcase executable, FC_TEST_DATA the tests/data directory.
 """
+import base64
 import csv
+import datetime
+import hashlib
 import io
+import ipaddress
 import json
 import os
 import re
 import shutil
+import struct
 import subprocess
 import tempfile
 
@@ -227,3 +232,64 @@ def suricata_verify_checks(path):
             elif key == "match":
                 match_indent = indent
     return [{"count": c["count"], "match": c["match"]} for c in checks if c["kind"] == "filter"]
+
+
+# ---------------------------------------------------------------------------
+# Expected facts of the crafted captures, and small generic helpers
+# ---------------------------------------------------------------------------
+
+TOOLS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools")
+_crafted_manifest = None
+
+
+def crafted_manifest():
+    """The crafted captures' expected facts, by file name.
+
+    Runs tests/tools/craft_captures.py --check --manifest into a temporary file (the
+    data directory is not written); raises RuntimeError when the script fails or the
+    files under crafted/ are not the ones it generates (then the facts would not
+    describe them). Each value is the script's per-file entry: 'packets', 'flows'
+    (expected records), 'damage' (None for a well-formed file)."""
+    global _crafted_manifest
+    if _crafted_manifest is None:
+        tmp = tempfile.mkdtemp(prefix="fc-manifest-")
+        try:
+            path = os.path.join(tmp, "manifest.json")
+            p = subprocess.run(["python3", os.path.join(TOOLS, "craft_captures.py"), "--check",
+                                "--outdir", os.path.join(DATA, "crafted"), "--manifest", path],
+                               capture_output=True, text=True, timeout=300)
+            if p.returncode != 0 or not os.path.exists(path):
+                raise RuntimeError("craft_captures.py --check failed (crafted/ is stale?):\n"
+                                   + p.stdout + p.stderr)
+            with open(path, encoding="utf-8") as f:
+                _crafted_manifest = {c["file"]: c for c in json.load(f)}
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+    return _crafted_manifest
+
+
+def rfc3339_ns(epoch_ns):
+    """Epoch nanoseconds as flowcase prints times: 2024-01-02T03:04:05.000000000Z."""
+    sec, frac = divmod(epoch_ns, 10 ** 9)
+    d = datetime.datetime.fromtimestamp(sec, datetime.timezone.utc)
+    return d.strftime("%Y-%m-%dT%H:%M:%S") + ".%09dZ" % frac
+
+
+def canon_ip(addr):
+    """An IP address in its canonical text form (compressed IPv6, lower case)."""
+    return ipaddress.ip_address(addr).compressed
+
+
+def community_id(src, dst, proto, sport=None, dport=None, seed=0):
+    """Community ID v1 (base64) of addresses, protocol and optional ports, with the
+    spec's endpoint ordering. No ICMP type mapping: callers pass the mapped ports."""
+    s, d = ipaddress.ip_address(src).packed, ipaddress.ip_address(dst).packed
+    if sport is not None:
+        if not (s, sport) < (d, dport):
+            s, d, sport, dport = d, s, dport, sport
+    elif not s < d:
+        s, d = d, s
+    data = struct.pack("!H", seed) + s + d + struct.pack("!BB", proto, 0)
+    if sport is not None:
+        data += struct.pack("!HH", sport, dport)
+    return "1:" + base64.b64encode(hashlib.sha1(data).digest()).decode()

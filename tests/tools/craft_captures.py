@@ -6,6 +6,11 @@ Usage:
     python3 tests/tools/craft_captures.py --check    # verify files on disk are up to date
     python3 tests/tools/craft_captures.py --manifest out.json   # per-packet/flow manifest
 
+The manifest holds, per file, its packets and the expected flow records with every
+fact the README states (plus TCP facts, end reasons and the damage of bad files); the
+end-to-end tests (tests/e2e/test_crafted.py, test_bad_input.py) compare flowcase's
+output against it.
+
 Only the Python standard library is used (no scapy), so the output does not
 depend on any third-party version.  All link-layer, IP and transport headers,
 checksums and all pcap / pcapng framing are written by hand with `struct`,
@@ -40,6 +45,7 @@ OUTDIR = HERE.parents[1] / "data" / "crafted"
 
 NS = 10 ** 9
 BASE = 1704164645          # 2024-01-02T03:04:05Z
+IDLE_TIMEOUT_S, ACTIVE_TIMEOUT_S = 300, 1800     # flowcase's defaults
 BASE_NS = BASE * NS
 
 
@@ -400,16 +406,21 @@ ICMP6_PAIR = {128: 129, 129: 128, 130: 131, 131: 130, 133: 134, 134: 133,
 PORT_PROTOS = (6, 17, 132)
 
 
+def icmp_cid_ports(proto, typ, code):
+    """Community ID v1 'ports' of an ICMP/ICMPv6 message: (type, counterpart type) for
+    request/response types, else (type, code)."""
+    pair = ICMP4_PAIR if proto == 1 else ICMP6_PAIR
+    return (typ, pair[typ]) if typ in pair else (typ, code)
+
+
 def community_id(src, dst, proto, sport=None, dport=None, seed=0):
     """For ICMP/ICMPv6 pass sport=type, dport=code."""
     s, d = A(src), A(dst)
     one_way = False
     if proto in (1, 58):
         pair = ICMP4_PAIR if proto == 1 else ICMP6_PAIR
-        if sport in pair:
-            dport = pair[sport]
-        else:
-            one_way = True
+        one_way = sport not in pair
+        sport, dport = icmp_cid_ports(proto, sport, dport)
     has_ports = proto in PORT_PROTOS or proto in (1, 58)
     if has_ports:
         if not (one_way or (s, sport) < (d, dport)):
@@ -463,21 +474,50 @@ PROTO_NAMES = {1: "ICMP", 2: "IGMP", 6: "TCP", 17: "UDP", 47: "GRE", 50: "ESP",
 
 class Pkt:
     def __init__(self, ts, data, flow=None, d=None, iplen=None, snap=None,
-                 hdr_caplen=None, origlen=None, pkt_type=0, note=""):
+                 hdr_caplen=None, origlen=None, pkt_type=0, note="", ipb=None):
         self.ts, self.data, self.flow, self.d = ts, data, flow, d
         self.iplen, self.snap, self.hdr_caplen, self.origlen = iplen, snap, hdr_caplen, origlen
         self.pkt_type, self.note = pkt_type, note
+        self.ipb = ipb            # the IP packet inside the frame (for the TCP facts)
+
+    def wire_len(self):
+        """Frame length on the wire (the record's original length)."""
+        return len(self.data) if self.origlen is None else self.origlen
+
+    def visible_ip(self):
+        """The bytes of the IP packet that are present in the captured frame."""
+        if self.ipb is None:
+            return b""
+        off = self.data.find(self.ipb)
+        assert off >= 0
+        captured = len(self.data) if self.snap is None else min(self.snap, len(self.data))
+        return self.ipb[:max(0, captured - off)]
 
 
 class Flow:
     def __init__(self, label, proto, src, sport, dst, dport, vlan="", cid_ports=None,
-                 note="", cid=True):
+                 note="", cid=True, vlan_ids=None, end_reason=None, seq=0, retrans=(0, 0),
+                 ooo=(0, 0), tcp_analysis=True):
         self.label, self.proto = label, proto
         self.src, self.sport, self.dst, self.dport = src, sport, dst, dport
         self.vlan, self.note = vlan, note
+        self.vlan_ids = list(vlan_ids) if vlan_ids is not None else (
+            [int(vlan)] if vlan.isdigit() else [])
         self.cid_ports = cid_ports        # (type, code) for ICMP
         self.want_cid = cid
+        self.end_reason = end_reason      # None: derived (TCP close, else end of input)
+        self.seq = seq                    # record number within the flow (active timeout)
+        self.retrans, self.ooo = retrans, ooo   # (initiator, responder) TCP counts, by design
+        self.tcp_analysis = tcp_analysis  # False: malformed TCP header, no TCP facts expected
         self.stats = None
+        self.tcp = None                   # TCP facts, computed by Cap.compute()
+
+    def key_ports(self):
+        """The (src_port, dst_port) a flow record shows: the transport ports, or for
+        ICMP/ICMPv6 the Community ID v1 mapping (type, counterpart type or code)."""
+        if self.proto in (1, 58):
+            return icmp_cid_ports(self.proto, *self.cid_ports)
+        return self.sport, self.dport
 
     def community_id(self):
         if not self.want_cid:
@@ -508,6 +548,10 @@ class Cap:
         self.tshark = ""       # markdown: what tshark / capinfos say
         self.flow_title = "Expected flows"
         self.frames_note = None  # overrides "Packets in file" for damaged files
+        # Where the file itself is damaged (None: a well-formed file): the problem a
+        # reader must report, with the 1-based packet number (None when the damage is
+        # not in a packet) and the byte offset of the damaged header, record or block.
+        self.damage = None
 
     def flow(self, *a, **kw):
         f = Flow(*a, **kw)
@@ -516,25 +560,158 @@ class Cap:
 
     def add(self, ts, frame, ipb=None, flow=None, d=None, **kw):
         iplen = ip_len(ipb) if ipb is not None else None
-        p = Pkt(ts, frame, flow, d, iplen, **kw)
+        p = Pkt(ts, frame, flow, d, iplen, ipb=ipb, **kw)
         self.pkts.append(p)
         return p
 
     def compute(self):
         for f in self.flows:
-            st = {"f": [0, 0], "r": [0, 0], "first": None, "last": None}
+            st = {"f": [0, 0], "r": [0, 0], "first": None, "last": None, "l2": {"f": 0, "r": 0}}
             for p in self.pkts:
                 if p.flow != f.label:
                     continue
                 st[p.d][0] += 1
                 st[p.d][1] += p.iplen
+                st["l2"][p.d] += p.wire_len()
                 if p.ts is not None:
                     st["first"] = p.ts if st["first"] is None else min(st["first"], p.ts)
                     st["last"] = p.ts if st["last"] is None else max(st["last"], p.ts)
             f.stats = st
+            if f.proto == 6 and f.tcp_analysis:
+                f.tcp = tcp_facts(f, [p for p in self.pkts if p.flow == f.label])
         labels = {f.label for f in self.flows}
         for p in self.pkts:
             assert p.flow is None or p.flow in labels, (self.name, p.flow)
+
+
+# --------------------------------------------------------------------------
+# Expected TCP facts of a flow, read back from the packets built above
+# --------------------------------------------------------------------------
+
+TH_FIN, TH_SYN, TH_RST, TH_ACK = 0x01, 0x02, 0x04, 0x10
+
+
+def l4_offset(ipb):
+    """(protocol, offset of the transport header) of an IP packet built by this script:
+    skips IPv4 options and AH, and the IPv6 extension headers written here."""
+    if ipb[0] >> 4 == 4:
+        proto, off = ipb[9], (ipb[0] & 0x0F) * 4
+    else:
+        proto, off = ipb[6], 40
+    while proto in (0, 43, 60, 51):
+        nxt, hlen = ipb[off], ipb[off + 1]
+        off += (hlen + 2) * 4 if proto == 51 else (hlen + 1) * 8
+        proto = nxt
+    return proto, off
+
+
+def tcp_options(opts):
+    """MSS, window scale and SACK-permitted from the option bytes that were captured."""
+    mss = wscale = None
+    sack = False
+    i = 0
+    while i < len(opts):
+        kind = opts[i]
+        if kind == 0:
+            break
+        if kind == 1:
+            i += 1
+            continue
+        if i + 1 >= len(opts) or opts[i + 1] < 2 or i + opts[i + 1] > len(opts):
+            break                             # option cut by the snaplen: unknown
+        ln = opts[i + 1]
+        if kind == 2 and ln == 4:
+            mss = struct.unpack("!H", opts[i + 2:i + 4])[0]
+        elif kind == 3 and ln == 3:
+            wscale = opts[i + 2]
+        elif kind == 4 and ln == 2:
+            sack = True
+        i += ln
+    return mss, wscale, sack
+
+
+def tcp_facts(flow, pkts):
+    """What a flow record must say about a TCP connection, from the segments as captured.
+
+    Conventions (flowcase's, written down independently of its code):
+      * per side, the handshake values come from that side's first SYN (initiator) or
+        SYN-ACK (responder): syn_size = its IP length, init_window = its raw window field,
+        mss / wscale = the options when present in the captured bytes (else null),
+        sack_ok = whether SACK-permitted was seen; all null when no SYN was seen;
+      * rtt_server = SYN-ACK time - SYN time; rtt_client = time of the initiator's ACK of
+        the SYN-ACK (ack = its sequence number + 1) - SYN-ACK time; null when missing;
+      * zero_windows = segments advertising window 0 that are not SYN, FIN or RST;
+      * retransmits / out_of_order are the design of the file (Flow.retrans / Flow.ooo);
+      * initiator: 'syn' when the initiator's SYN was seen, 'synack' when only the
+        SYN-ACK was, else 'first_packet';
+      * end_reason: 'rst' after a RST, 'fin' after FINs from both sides, else 'eof'
+        (unless the file's design says a timeout ends the record).
+    A segment captured without its complete 20-byte TCP header has unknown flags: it
+    counts in the flow but in none of these facts.
+    """
+    side = {"f": "src", "r": "dst"}
+    d = {k: {"syn_size": None, "init_window": None, "mss": None, "wscale": None,
+             "sack_ok": None, "zero_windows": 0, "fin": False} for k in ("src", "dst")}
+    syn_ts = synack_ts = ack_ts = None
+    synack_seq = None
+    rst = False
+    saw_syn = saw_synack = False
+    for p in pkts:
+        ipb = p.visible_ip()
+        proto, off = l4_offset(p.ipb)
+        assert proto == 6, flow.label
+        hdr = ipb[off:]
+        if len(hdr) < 20:
+            continue
+        seq, ack = struct.unpack("!II", hdr[4:12])
+        doff, flags, win = hdr[12] >> 4, hdr[13], struct.unpack("!H", hdr[14:16])[0]
+        me = d[side[p.d]]
+        if flags & TH_SYN and me["syn_size"] is None:
+            me["mss"], me["wscale"], me["sack_ok"] = tcp_options(hdr[20:doff * 4])
+            me["syn_size"], me["init_window"] = p.iplen, win
+        if win == 0 and not flags & (TH_SYN | TH_FIN | TH_RST):
+            me["zero_windows"] += 1
+        if flags & TH_FIN:
+            me["fin"] = True
+        if flags & TH_RST:
+            rst = True
+        syn_ack = flags & (TH_SYN | TH_ACK | TH_RST)
+        if p.d == "f" and syn_ack == TH_SYN:
+            saw_syn = True
+            if synack_ts is None:
+                syn_ts = p.ts
+        elif p.d == "r" and syn_ack == TH_SYN | TH_ACK and synack_ts is None:
+            saw_synack = True
+            synack_ts, synack_seq = p.ts, seq
+        elif (p.d == "f" and syn_ack == TH_ACK and synack_ts is not None and ack_ts is None
+              and ack == (synack_seq + 1) & 0xFFFFFFFF):
+            ack_ts = p.ts
+    out = {}
+    for k in ("src", "dst"):
+        for fact in ("syn_size", "init_window", "mss", "wscale", "sack_ok", "zero_windows"):
+            out["%s_%s" % (k, fact)] = d[k][fact]
+    out["src_retransmits"], out["dst_retransmits"] = flow.retrans
+    out["src_out_of_order"], out["dst_out_of_order"] = flow.ooo
+    out["rtt_server_ns"] = (synack_ts - syn_ts if syn_ts is not None and synack_ts is not None
+                             else None)
+    out["rtt_client_ns"] = ack_ts - synack_ts if ack_ts is not None else None
+    out["initiator"] = "syn" if saw_syn else "synack" if saw_synack else "first_packet"
+    out["closed"] = "rst" if rst else "fin" if d["src"]["fin"] and d["dst"]["fin"] else None
+    return out
+
+
+def flow_initiator(flow):
+    if flow.proto != 6:
+        return "first_packet"
+    return flow.tcp["initiator"] if flow.tcp else None
+
+
+def flow_end_reason(flow):
+    if flow.end_reason:
+        return flow.end_reason
+    if flow.proto == 6 and flow.tcp and flow.tcp["closed"]:
+        return flow.tcp["closed"]
+    return "eof"
 
 
 # ==========================================================================
@@ -764,9 +941,10 @@ def a09_pcapng_block_zoo():
     fr = eth_ip(ipb, who)
     cap.add(ts, fr, ipb, fl, d)
     out += ng_epb(E, 0, ts // 1000, fr, options=[(1, "EPB comment: ACK")])
+    prev_ts = ts                               # the ACK's: the SPB's convention below
     ts, ipb, who, fl, d = pk[3]
     fr = eth_ip(ipb, who)
-    cap.add(None, fr, ipb, fl, d)
+    cap.add(prev_ts, fr, ipb, fl, d)
     out += ng_spb(E, fr)
     out += ng_isb(E, 0, T(sec=2) // 1000,
                   [(1, "ISB comment"), (2, ts64(E, T() // 1000)), (3, ts64(E, T(sec=2) // 1000)),
@@ -784,9 +962,10 @@ def a09_pcapng_block_zoo():
         "(opt_comment); Simple Packet Block with the UDP packet; ISB for interface 0 "
         "(timestamp 03:04:07, opt_comment, isb_starttime 03:04:05, isb_endtime 03:04:07, "
         "isb_ifrecv 11, isb_ifdrop 7).")
-    cap.expect = ("4 packets (EPB, PB, EPB, SPB). The SPB has no timestamp: the UDP flow's "
-                  "time is unknown (tests should not assert it; tshark shows no time "
-                  "for it). ISB: interface 0 ifdrop = 7, ifrecv = 11.")
+    cap.expect = ("4 packets (EPB, PB, EPB, SPB). The SPB has no timestamp; by flowcase's "
+                  "convention it takes the time of the previous packet in the file (the ACK, "
+                  "03:04:05.112000000), so the UDP flow starts and ends at that time (tshark "
+                  "shows no time for it). ISB: interface 0 ifdrop = 7, ifrecv = 11.")
     return cap
 
 
@@ -1035,7 +1214,8 @@ def c_tagged(name, tags, summary, contents, vlan_str):
     cap = Cap(name, "C", PCAP_LE, "ETHERNET (1)", summary)
     for ts, ipb, who, fl, d in tcp_short(C4C, 42000, C4S, 80, T(), "tcp"):
         cap.add(ts, eth_ip(ipb, who, tags), ipb, fl, d)
-    cap.flow("tcp", 6, C4C, 42000, C4S, 80, vlan=vlan_str)
+    cap.flow("tcp", 6, C4C, 42000, C4S, 80, vlan=vlan_str,
+             vlan_ids=[tci & 0x0FFF for _, tci in tags])
     cap.data = pcap_file(cap.pkts, LINKTYPE_ETHERNET)
     cap.contents = (contents + " Carrying IPv4 " + TCP_SHORT_DESC +
                     ", 192.0.2.30:42000 -> 198.51.100.30:80; both directions carry the same tags.")
@@ -1626,7 +1806,8 @@ def group_e():
 F4C, F4S = "192.0.2.60", "198.51.100.60"
 
 
-def f_cap(name, summary, port, steps, contents, expect="", label="tcp", flows=None):
+def f_cap(name, summary, port, steps, contents, expect="", label="tcp", flows=None,
+          flow_kw=None):
     """steps: list of (ts, who, flags, payload_len, kwargs)."""
     cap = Cap(name, "F", PCAP_LE, "ETHERNET (1)", summary)
     x = TcpSess(F4C, port, F4S, 80, 1000000, 3000000)
@@ -1640,7 +1821,7 @@ def f_cap(name, summary, port, steps, contents, expect="", label="tcp", flows=No
         ipb = sess.seg(who, fl, pl, **kw)
         cap.add(ts, eth_ip(ipb, who), ipb, lab, "f" if who == init else "r")
     if flows is None:
-        cap.flow(label, 6, F4C, port, F4S, 80)
+        cap.flow(label, 6, F4C, port, F4S, 80, **(flow_kw or {}))
     else:
         for f in flows:
             cap.flow(*f[0], **f[1])
@@ -1727,7 +1908,8 @@ def group_f():
         "Expected retransmission count = 2 (frames 5 and 11), out-of-order count = 1 (frame 8). "
         "Frame 8 must NOT be counted as a retransmission (its bytes were never sent before); a "
         "naive 'seq below highest seen' rule would wrongly give 3. All 15 frames belong to one "
-        "flow; IP bytes count retransmitted packets too."))
+        "flow; IP bytes count retransmitted packets too.",
+        flow_kw={"retrans": (2, 0), "ooo": (1, 0)}))
     caps.append(f_cap(
         "f05_tcp_zero_window.pcap", "receiver advertises window 0 twice", 44005, [
             (T(), "c", "S", 0, {"opts": opt_mss(1460), "win": 8192}),
@@ -1814,12 +1996,17 @@ def g01_idle():
     c, s = "192.0.2.70", "198.51.100.70"
     plan = [(T(), "c", 20, "rec1"), (T(ms=10), "s", 60, "rec1"), (T(sec=299), "c", 21, "rec1"),
             (T(sec=699), "c", 22, "rec2"), (T(sec=699, ms=10), "s", 62, "rec2")]
+    # Only the 400 s gap is strictly greater than the idle timeout.
+    gaps = [b[0] - a[0] for a, b in zip(plan, plan[1:])]
+    assert [g > IDLE_TIMEOUT_S * NS for g in gaps] == [False, False, True, False]
     for i, (ts, who, n, lab) in enumerate(plan):
         src, dst, sp, dp = (c, s, 45000, 5000) if who == "c" else (s, c, 5000, 45000)
         p = ipv4(src, dst, 17, udp(src, dst, sp, dp, text(n)), ident=0xF00 + i)
         cap.add(ts, eth_ip(p, who), p, lab, "f" if who == "c" else "r")
-    cap.flow("rec1", 17, c, 45000, s, 5000, note="record 1")
-    cap.flow("rec2", 17, c, 45000, s, 5000, note="record 2 (after the 400 s silence)")
+    cap.flow("rec1", 17, c, 45000, s, 5000, note="record 1, ended by the idle timeout",
+             end_reason="idle")
+    cap.flow("rec2", 17, c, 45000, s, 5000, note="record 2 (after the 400 s silence): a new "
+             "flow, seq 0")
     cap.data = pcap_file(cap.pkts, LINKTYPE_ETHERNET)
     cap.contents = ("UDP 192.0.2.70:45000 <-> 198.51.100.70:5000. Packets (time, direction, payload "
                     "-> IP length): 03:04:05.000 c->s 20 B (48); 03:04:05.010 s->c 60 B (88); "
@@ -1836,27 +2023,39 @@ def g02_active():
     cap = Cap("g02_udp_active_timeout.pcap", "G", PCAP_LE, "ETHERNET (1)",
               "UDP packet every 60 s for 2 hours (120 packets)")
     c, s = "192.0.2.71", "198.51.100.71"
+    # A record ends at the first packet MORE than 1800 s after the record's first
+    # packet; that packet opens the next record (seq + 1, same orientation).
+    rec, rec_first, bounds = 0, None, []
     for i in range(120):
+        t = T(sec=60 * i)
+        if rec_first is None or t - rec_first > ACTIVE_TIMEOUT_S * NS:
+            rec, rec_first = rec + 1, t
+            bounds.append([i + 1, i + 1])
+        bounds[-1][1] = i + 1
         p = ipv4(c, s, 17, udp(c, s, 45001, 5001, struct.pack("!I", i + 1)), ident=i + 1)
-        cap.add(T(sec=60 * i), eth_ip(p, "c"), p, "rec%d" % (i // 30 + 1), "f")
-    for r in range(4):
-        cap.flow("rec%d" % (r + 1), 17, c, 45001, s, 5001,
-                 note="packets %d-%d" % (30 * r + 1, 30 * r + 30))
+        cap.add(t, eth_ip(p, "c"), p, "rec%d" % rec, "f")
+    assert [b - a + 1 for a, b in bounds] == [31, 31, 31, 27]
+    for r, (a, b) in enumerate(bounds):
+        last = r == len(bounds) - 1
+        cap.flow("rec%d" % (r + 1), 17, c, 45001, s, 5001, seq=r,
+                 end_reason="eof" if last else "active",
+                 note="packets %d-%d, seq %d%s" % (a, b, r, "" if last else
+                                                   ", ended by the active timeout"))
     cap.data = pcap_file(cap.pkts, LINKTYPE_ETHERNET)
     cap.contents = ("120 UDP packets 192.0.2.71:45001 -> 198.51.100.71:5001, one every 60 s exactly "
                     "(t = 0, 60, ..., 7140 s after 03:04:05), each with a 4-byte payload = packet "
                     "number 1..120 (big-endian), IP length 32; Ethernet frames unpadded (46 bytes). "
                     "No gap exceeds the idle timeout.")
     cap.expect = (
-        "Default active timeout 1800 s, rule 'a packet whose time minus the record's FIRST packet "
-        "time is >= 1800 s starts a new record': 4 records of 30 packets each (packets 1-30 at "
-        "t=0..1740, 31-60 at t=1800..3540, 61-90 at t=3600..5340, 91-120 at t=5400..7140), 960 "
-        "IP bytes each (table below). Packets land exactly on the 1800 s boundaries, so the "
-        "comparison matters: with a strict '> 1800 s' rule the result would instead be 4 "
-        "records of 31, 31, 31 and 27 packets (1-31 t=0..1800, 32-62 t=1860..3660, 63-93 "
-        "t=3720..5520, 94-120 t=5580..7140). Tests must pin whichever rule flowcase documents; "
-        "the table assumes '>='.")
-    cap.flow_title = "Expected flow records (active timeout 1800 s, '>=' rule)"
+        "Default active timeout 1800 s, flowcase's rule: a record ends at the first packet "
+        "that is MORE than 1800 s (strictly greater) after the record's FIRST packet, and that "
+        "packet opens the next record of the flow (seq + 1, same orientation). Packets land "
+        "exactly on the 1800 s boundaries, so the comparison matters: 4 records of 31, 31, 31 "
+        "and 27 packets (packets 1-31 at t=0..1800, 32-62 at t=1860..3660, 63-93 at "
+        "t=3720..5520, 94-120 at t=5580..7140), seq 0-3, the first three ended by the active "
+        "timeout, the last by the end of input (table below). With a '>= 1800 s' rule the "
+        "result would instead be 4 records of 30 packets (1-30, 31-60, 61-90, 91-120).")
+    cap.flow_title = "Expected flow records (active timeout 1800 s, '> 1800 s' rule)"
     return cap
 
 
@@ -1897,12 +2096,14 @@ def group_h():
                   len(c.data))
     c.expect = ("Reader must reject the file as 'not a pcap/pcapng file (unknown magic "
                 "0x54686973)'; no flows; non-zero exit / error status.")
+    c.damage = {"level": "error", "packet": None, "offset": 0, "packets_read": 0}
     caps.append(c)
 
     c = Cap("h02_empty.pcap", "H", "none: 0-byte file", "-", "empty file")
     c.data = b""
     c.contents = "Empty file (0 bytes)."
     c.expect = "Reader must report an error (file too short / no header); no flows."
+    c.damage = {"level": "error", "packet": None, "offset": 0, "packets_read": 0}
     caps.append(c)
 
     c = Cap("h03_header_only.pcap", "H", PCAP_LE + ", snaplen 65535", "ETHERNET (1)",
@@ -1918,7 +2119,9 @@ def group_h():
     h_flow(c)
     tail = h_udp_pkts(c, 1, start=3)[0]
     full = pcap_record(E, tail)
-    c.data = pcap_file(c.pkts, LINKTYPE_ETHERNET) + full[:16 + len(tail.data) // 2]
+    good = pcap_file(c.pkts, LINKTYPE_ETHERNET)
+    c.data = good + full[:16 + len(tail.data) // 2]
+    c.damage = {"level": "error", "packet": 4, "offset": len(good), "packets_read": 3}
     c.frames_note = "3 complete records + 1 record with its data cut in half"
     c.contents = ("UDP 192.0.2.80:46000 <-> 198.51.100.80:7: 3 complete records (c->s 20 B, s->c "
                   "30 B, c->s 40 B payload), then a 4th record (s->c, 50 B payload) whose 16-byte "
@@ -1934,7 +2137,9 @@ def group_h():
             "last record header cut (8 of 16 bytes)")
     c.pkts = h_udp_pkts(c, 3)
     h_flow(c)
-    c.data = pcap_file(c.pkts, LINKTYPE_ETHERNET) + pcap_record(E, h_udp_pkts(c, 1, start=3)[0])[:8]
+    good = pcap_file(c.pkts, LINKTYPE_ETHERNET)
+    c.data = good + pcap_record(E, h_udp_pkts(c, 1, start=3)[0])[:8]
+    c.damage = {"level": "error", "packet": 4, "offset": len(good), "packets_read": 3}
     c.frames_note = "3 complete records + 8 bytes of a 4th record header"
     c.contents = ("Same 3 complete records as h04, then only the first 8 bytes (ts_sec, ts_usec) "
                   "of a 4th record header.")
@@ -1954,6 +2159,10 @@ def group_h():
     c.pkts = pk + more
     h_flow(c)
     c.data = pcap_file(c.pkts, LINKTYPE_ETHERNET, snaplen=200)
+    # Not fatal: a warning about record 2 (its header follows the global header and
+    # record 1); every packet is read.
+    c.damage = {"level": "warning", "packet": 2, "offset": 24 + 16 + len(pk[0].data),
+                "packets_read": 4}
     c.contents = ("Global header snaplen 200. Records: 1 c->s UDP 20 B payload (frame 62); 2 c->s "
                   "UDP with 258 B payload: caplen = origlen = 300 (> snaplen), all 300 bytes present, "
                   "IP length 286; 3 s->c 30 B payload; 4 c->s 40 B payload. UDP 192.0.2.80:46000 "
@@ -1971,7 +2180,9 @@ def group_h():
     h_flow(c)
     after = h_udp_pkts(c, 1, start=4)[0]
     bad = struct.pack(E + "IIII", BASE, 2000, 300000, 300000) + text(64, b"garbage")
-    c.data = pcap_file(c.pkts, LINKTYPE_ETHERNET) + bad + pcap_record(E, after)
+    good = pcap_file(c.pkts, LINKTYPE_ETHERNET)
+    c.data = good + bad + pcap_record(E, after)
+    c.damage = {"level": "error", "packet": 5, "offset": len(good), "packets_read": 4}
     c.frames_note = ("4 valid records, then the bad record (header + 64 bytes), then 1 unreachable "
                      "valid record")
     c.contents = ("4 valid records (UDP 192.0.2.80:46000 <-> 198.51.100.80:7, payloads 20, 30, 40, "
@@ -2004,6 +2215,7 @@ def group_h():
     p4 = h_udp_pkts(c, 1, start=3)[0]
     c.data = shb_idb + ng_udp(c, c.pkts) + bad3 + ng_epb(E, 0, p4.ts // 1000, p4.data)
     bad_off = len(shb_idb + ng_udp(c, c.pkts))
+    c.damage = {"level": "error", "packet": 3, "offset": bad_off, "packets_read": 2}
     c.frames_note = ("4 EPBs: 2 valid, the 3rd corrupt (at file offset %d), the 4th valid"
                      % bad_off)
     c.contents = ("SHB, IDB (Ethernet), 2 valid EPBs (UDP 192.0.2.80:46000 <-> 198.51.100.80:7), "
@@ -2025,6 +2237,8 @@ def group_h():
     c.data = shb_idb + ng_udp(c, c.pkts) + bad3 + ng_epb(E, 0, p4.ts // 1000, p4.data)
     c.frames_note = ("4 EPBs: 2 valid, the 3rd corrupt (at file offset %d), the 4th valid"
                      % len(shb_idb + ng_udp(c, c.pkts)))
+    c.damage = {"level": "error", "packet": 3, "offset": len(shb_idb + ng_udp(c, c.pkts)),
+                "packets_read": 2}
     c.contents = ("SHB, IDB, 2 valid EPBs (same UDP flow as h08), then an EPB whose leading "
                   "block-total-length is %d but whose trailing copy is %d, then one more valid EPB."
                   % (len(good3), len(good3) + 4))
@@ -2036,21 +2250,24 @@ def group_h():
 
     c = Cap("h10_pcapng_bad_interface_id.pcapng", "H", "pcapng little-endian", "ETHERNET (1)",
             "EPB refers to interface 5, only IDB 0 exists")
-    c.pkts = h_udp_pkts(c, 2)
+    first_two = h_udp_pkts(c, 2)
     h_flow(c)
     p3 = h_udp_pkts(c, 1, start=2)[0]
     p4 = h_udp_pkts(c, 1, start=3)[0]
-    c.data = (shb_idb + ng_udp(c, c.pkts) + ng_epb(E, 5, p3.ts // 1000, p3.data)
+    c.data = (shb_idb + ng_udp(c, first_two) + ng_epb(E, 5, p3.ts // 1000, p3.data)
               + ng_epb(E, 0, p4.ts // 1000, p4.data))
+    c.pkts = first_two + [p4]
     c.frames_note = ("4 EPBs: 2 valid, the 3rd with interface id 5 (at file offset %d), the 4th "
-                     "valid" % len(shb_idb + ng_udp(c, c.pkts)))
+                     "valid" % len(shb_idb + ng_udp(c, first_two)))
+    c.damage = {"level": "warning", "packet": 3, "offset": len(shb_idb + ng_udp(c, first_two)),
+                "packets_read": 3}
     c.contents = ("SHB, one IDB (interface 0, Ethernet), 2 valid EPBs on interface 0 (same UDP "
                   "flow as h08), an otherwise well-formed EPB with interface id 5, then a valid "
                   "EPB on interface 0.")
-    c.expect = ("Reader must report 'EPB references interface 5 but only 1 interface is "
-                "defined'. Expected (strict, like Wireshark): stop there with an error; the 2 "
-                "packets before it count (1 flow, 1 + 1 packets). A reader that instead skips "
-                "that one block with a warning would see 3 packets (2 + 1).")
+    c.expect = ("flowcase's policy: the block framing is intact, so the EPB naming the "
+                "undeclared interface 5 is reported as a warning (packet 3, its offset) and "
+                "skipped, and reading goes on: 3 packets count (1 flow, 1 + 2 packets), exit "
+                "status 3. Wireshark instead stops at that block with an error (2 packets).")
     caps.append(c)
 
     caps.append(h11_snaplen())
@@ -2113,7 +2330,7 @@ def h12_malformed():
     p = ipv4("192.0.2.103", "198.51.100.103", 6, t, ident=0x1303)
     cap.add(T(sec=3), eth(MAC_S, MAC_C, ETH_IP4, p), p, "tcp_doff3", "f")
     cap.flow("tcp_doff3", 6, "192.0.2.103", 46203, "198.51.100.103", 80,
-             note="TCP data offset 3 (< 5): IP valid, ports present")
+             note="TCP data offset 3 (< 5): IP valid, ports present", tcp_analysis=False)
     # 6: IPv6 with an extension header running past the packet
     u = udp("2001:db8:0:1::104", "2001:db8:0:2::104", 46204, 7, text(8))
     dst_opts = bytes([17, 10]) + b"\x01\x04\x00\x00\x00\x00"   # claims (10+1)*8 = 88 bytes
@@ -2338,6 +2555,7 @@ only). Regenerate with
 
     python3 tests/tools/craft_captures.py           # rewrite everything
     python3 tests/tools/craft_captures.py --check   # exit 1 if anything is stale
+    python3 tests/tools/craft_captures.py --manifest FILE   # expected facts as JSON
 
 Output is deterministic (fixed timestamps, no randomness): two runs give
 byte-identical files. All files together are %(total)d bytes; the largest is
@@ -2346,9 +2564,9 @@ byte-identical files. All files together are %(total)d bytes; the largest is
 ## Conventions used for the expected facts
 
 * **Flows are bidirectional.** The *initiator* (shown as `src`) is the sender of the
-  first packet of the flow, except for TCP when the first packet seen is a SYN-ACK
-  (then the receiver of the SYN-ACK is the initiator, see f02). `fwd` = packets sent by
-  the initiator, `rev` = packets sent by the responder.
+  TCP SYN (without ACK); when the SYN was not captured, the receiver of the SYN-ACK
+  (see f02); otherwise the sender of the first packet of the flow. `fwd` = packets
+  sent by the initiator, `rev` = packets sent by the responder.
 * **IP bytes** = sum of the IPv4 *total length* field, or 40 + *payload length* for
   IPv6 (extension headers, AH, fragment headers are inside the payload length).
   Link-layer headers, VLAN tags, MPLS labels, PPP/PPPoE headers, Ethernet padding and
@@ -2363,7 +2581,14 @@ byte-identical files. All files together are %(total)d bytes; the largest is
   come from the first fragment (offset 0), whatever the arrival order.
 * Times are UTC, RFC 3339 with nanoseconds; the base time is 2024-01-02T03:04:05Z
   (epoch 1704164645). "First"/"Last" are the first/last packet times of the flow.
-* Default timeouts assumed where they matter (group G): idle 300 s, active 1800 s.
+* Timeouts are flowcase's defaults and rules (group G): idle 300 s, a gap strictly
+  greater than the timeout ends the flow (the next packet starts a new flow); active
+  1800 s, a record ends at the first packet that is MORE than 1800 s (strictly greater)
+  after the record's first packet, and that packet opens the next record (seq + 1, same
+  orientation). TCP close: after FINs from both sides or a RST, packets within 5 s stay
+  in the flow; later ones, or a new SYN with a different ISN, open a new flow (f07, f08).
+* A pcapng Simple Packet Block has no timestamp: by flowcase's convention it takes the
+  time of the previous packet in the file (0 if none), see a09.
 * Table columns: `fwd`/`rev` pkts and IP bytes per direction, `first`/`last` packet
   time of the flow.
 * Two exchanges are used in many files:
@@ -2380,7 +2605,16 @@ byte-identical files. All files together are %(total)d bytes; the largest is
   against tshark 4.0.17 (`tshark --enable-protocol communityid -T fields -e
   communityid`); differences are noted per file. For ICMP the "ports" are the
   type and the counterpart type (request/response types) or the code (one-way types,
-  whose endpoints are then NOT reordered).
+  whose endpoints are then NOT reordered); a flow record shows this mapping as its
+  src_port / dst_port.
+* **TCP facts** (tables of group F; `--manifest` gives them for every TCP flow): per
+  side, from the initiator's SYN / the responder's SYN-ACK as captured: IP length, raw
+  window field, MSS, window scale and SACK-permitted options ("-" = not seen); RTT
+  server = SYN-ACK time - SYN time, RTT client = time of the initiator's ACK of the
+  SYN-ACK - SYN-ACK time; zero windows = segments advertising window 0 other than
+  SYN/FIN/RST; retransmissions and out-of-order segments as designed per file; end =
+  `fin` (FINs from both sides), `rst`, `idle`, `active` or `eof` (still open at the end
+  of the input).
 * "tshark says" = tshark/capinfos 4.0.17 (Debian 12) output for the file.
 * MAC addresses: client side 02:00:00:00:00:01, server side 02:00:00:00:00:02 unless
   stated; IP addresses from 192.0.2.0/24, 198.51.100.0/24, 2001:db8::/32.
@@ -2421,6 +2655,40 @@ def flow_table(cap):
     return "\n".join(rows)
 
 
+def _fmt(v):
+    if v is None:
+        return "-"
+    if v is True:
+        return "yes"
+    if v is False:
+        return "no"
+    return str(v)
+
+
+def _fmt_rtt(ns):
+    return "-" if ns is None else "%.6f s" % (ns / NS)
+
+
+def tcp_table(cap):
+    hdr = ["#", "initiator", "end", "SYN IP len (src/dst)", "init window", "MSS", "wscale",
+           "SACK ok", "RTT server", "RTT client", "retransmissions", "out of order",
+           "zero windows"]
+    rows = ["| " + " | ".join(hdr) + " |", "|" + "---|" * len(hdr)]
+    for i, f in enumerate(cap.flows):
+        t = f.tcp
+        if t is None:
+            continue
+
+        def pair(k):
+            return "%s / %s" % (_fmt(t["src_" + k]), _fmt(t["dst_" + k]))
+        cells = [str(i + 1), flow_initiator(f), flow_end_reason(f), pair("syn_size"),
+                 pair("init_window"), pair("mss"), pair("wscale"), pair("sack_ok"),
+                 _fmt_rtt(t["rtt_server_ns"]), _fmt_rtt(t["rtt_client_ns"]),
+                 pair("retransmits"), pair("out_of_order"), pair("zero_windows")]
+        rows.append("| " + " | ".join(cells) + " |")
+    return "\n".join(rows)
+
+
 def count_frames(cap):
     return len(cap.pkts)
 
@@ -2457,6 +2725,9 @@ def readme(caps):
         if c.flows:
             out.append("\n%s:\n" % c.flow_title)
             out.append(flow_table(c))
+        if c.group == "F":
+            out.append("\nExpected TCP facts (src / dst):\n")
+            out.append(tcp_table(c))
         out.append("")
     return "\n".join(out) + "\n"
 
@@ -2484,17 +2755,34 @@ def build():
 
 
 def manifest(caps):
+    """Per capture: its packets and the expected flow records, as JSON-able data.
+
+    Flow fields: 'sport'/'dport' are the transport ports (null without ports),
+    'key_ports' what a record shows as src_port/dst_port (for ICMP the Community ID
+    mapping), 'vlan_ids' the tags outer to inner, 'l2_fwd'/'l2_rev' the wire lengths,
+    'first'/'last' epoch nanoseconds, 'tcp' the TCP facts (null for non-TCP flows and
+    malformed TCP headers; rtt_*_ns in nanoseconds or null), 'damage' where a file is
+    damaged (see Cap.damage)."""
     out = []
     for c in caps:
         out.append({
             "file": c.name,
+            "group": c.group,
+            "damage": c.damage,
             "packets": [{"ts": p.ts, "flow": p.flow, "dir": p.d, "ip_bytes": p.iplen,
-                         "frame_len": len(p.data)} for p in c.pkts],
+                         "frame_len": len(p.data), "wire_len": p.wire_len()} for p in c.pkts],
             "flows": [{"label": f.label, "proto": f.proto, "src": f.src, "sport": f.sport,
                        "dst": f.dst, "dport": f.dport, "vlan": f.vlan,
+                       "vlan_ids": f.vlan_ids, "key_ports": list(f.key_ports()),
+                       "icmp_type_code": list(f.cid_ports) if f.cid_ports else None,
                        "pkts_fwd": f.stats["f"][0], "bytes_fwd": f.stats["f"][1],
                        "pkts_rev": f.stats["r"][0], "bytes_rev": f.stats["r"][1],
+                       "l2_fwd": f.stats["l2"]["f"], "l2_rev": f.stats["l2"]["r"],
                        "first": f.stats["first"], "last": f.stats["last"],
+                       "seq": f.seq, "initiator": flow_initiator(f),
+                       "end_reason": flow_end_reason(f),
+                       "tcp": ({k: v for k, v in f.tcp.items() if k not in ("initiator", "closed")}
+                               if f.tcp else None),
                        "community_id": f.community_id()} for f in c.flows],
         })
     return out
