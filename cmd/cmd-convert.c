@@ -1,7 +1,8 @@
 /*
  * flowcase convert: captures in, flow records out.
  *
- *   inputs -> capture reader -> engine (filter, decode, flows) -> writers
+ *   case reader (files, archives, time merge) -> engine (filter, decode,
+ *   flows) -> writers; then stats.json and the evidence manifest
  *
  * Outputs are written under temporary names and renamed when complete, so
  * a file named flows.jsonl is never a partial run's.
@@ -15,11 +16,13 @@
 #include <unistd.h>
 
 #include "cmd/cli.h"
+#include "cmd/cmdline.h"
 #include "cmd/commands.h"
 #include "cmd/progress.h"
 #include "core/engine.h"
+#include "formats/case-reader.h"
 #include "formats/config-yaml.h"
-#include "formats/in-capture.h"
+#include "formats/manifest.h"
 #include "formats/stats-json.h"
 #include "formats/writer.h"
 
@@ -27,6 +30,7 @@
 #define MAX_WRITERS 2
 
 struct output_file {
+    const char *name;
     char *final_path;
     char *temp_path;
 };
@@ -37,11 +41,12 @@ struct convert {
     bool to_stdout;
     struct fc_filter *filter;
     struct fc_engine engine;
-    struct fc_input_info *inputs;
-    const char **input_names;
+    struct fc_case *inputs;
+    fc_time started;
     struct fc_writer *writers[MAX_WRITERS];
     struct output_file files[MAX_WRITERS];
     unsigned nwriters;
+    unsigned nfiles; /* outputs written, for the manifest */
     bool write_failed;
     struct fc_diag diag;
     struct fc_progress progress;
@@ -93,9 +98,10 @@ static void sink(void *arg, const struct fc_flow_record *r)
 static int open_writer(struct convert *cv, const char *name,
                        struct fc_writer *(*open)(FILE *, bool, const struct fc_field_ctx *))
 {
-    struct fc_field_ctx ctx = { .input_names = cv->input_names };
+    struct fc_field_ctx ctx = { .captures = fc_case_captures(cv->inputs) };
     FILE *out = stdout;
     struct output_file *file = &cv->files[cv->nwriters];
+    file->name = name;
     if (!cv->to_stdout) {
         file->final_path = join_path(cv->opt.output, name);
         size_t n = strlen(file->final_path) + 8;
@@ -152,7 +158,9 @@ static int close_outputs(struct convert *cv, bool complete)
         }
         free(file->final_path);
         free(file->temp_path);
+        file->final_path = file->temp_path = NULL;
     }
+    cv->nfiles = cv->nwriters;
     cv->nwriters = 0;
     return rc;
 }
@@ -189,32 +197,15 @@ static int validate(struct convert *cv)
     return 0;
 }
 
-static uint64_t total_input_bytes(const struct fc_options *o)
+static void read_inputs(struct convert *cv)
 {
-    uint64_t total = 0;
-    struct stat st;
-    for (size_t i = 0; i < o->ninputs; i++) {
-        if (stat(o->inputs[i], &st) == 0 && S_ISREG(st.st_mode))
-            total += (uint64_t)st.st_size;
-    }
-    return total;
-}
-
-static void read_input(struct convert *cv, uint32_t index)
-{
-    struct fc_input_info *in = &cv->inputs[index];
-    struct fc_capture *cap = fc_capture_open(in, index, &cv->diag);
-    if (!cap)
-        return;
     struct fc_packet p;
-    while (!cv->write_failed && fc_capture_next(cap, &p)) {
+    while (!cv->write_failed && fc_case_next(cv->inputs, &p)) {
         fc_engine_packet(&cv->engine, &p);
         if (cv->engine.counters.v[FC_CNT_PKT_READ] % PROGRESS_EVERY == 0)
-            fc_progress_update(&cv->progress, fc_capture_position(cap),
+            fc_progress_update(&cv->progress, fc_case_position(cv->inputs),
                                cv->engine.counters.v[FC_CNT_PKT_READ]);
     }
-    fc_capture_close(cap);
-    fc_progress_input_done(&cv->progress, in->size);
 }
 
 static void report_filter_failures(const struct convert *cv)
@@ -249,12 +240,12 @@ static void print_problem_counters(const struct fc_counters *c)
 static void print_summary(const struct convert *cv, unsigned damaged)
 {
     const uint64_t *v = cv->engine.counters.v;
+    size_t n = fc_case_ninputs(cv->inputs);
     fprintf(stderr,
             "flowcase: %" PRIu64 " packets read from %zu input%s: %" PRIu64 " IP, %" PRIu64
             " without IP, %" PRIu64 " malformed, %" PRIu64 " filtered out\n",
-            v[FC_CNT_PKT_READ], cv->opt.ninputs, cv->opt.ninputs == 1 ? "" : "s",
-            v[FC_CNT_PKT_IP], v[FC_CNT_PKT_NOT_IP], v[FC_CNT_PKT_MALFORMED],
-            v[FC_CNT_PKT_FILTERED_OUT] + v[FC_CNT_PKT_FILTER_NO_PROG]);
+            v[FC_CNT_PKT_READ], n, n == 1 ? "" : "s", v[FC_CNT_PKT_IP], v[FC_CNT_PKT_NOT_IP],
+            v[FC_CNT_PKT_MALFORMED], v[FC_CNT_PKT_FILTERED_OUT] + v[FC_CNT_PKT_FILTER_NO_PROG]);
     fprintf(stderr,
             "flowcase: %" PRIu64 " flow records (tcp %" PRIu64 ", udp %" PRIu64 ", icmp %" PRIu64
             ", other %" PRIu64 "), %" PRIu64 " evicted early\n",
@@ -264,19 +255,58 @@ static void print_summary(const struct convert *cv, unsigned damaged)
     print_problem_counters(&cv->engine.counters);
     if (damaged)
         fprintf(stderr, "flowcase: %u input%s damaged or unreadable: see the messages above%s\n",
-                damaged, damaged == 1 ? "" : "s", cv->to_stdout ? "" : " and stats.json");
+                damaged, damaged == 1 ? "" : "s", cv->to_stdout ? "" : " and manifest.json");
 }
 
 static int write_stats(struct convert *cv)
 {
-    if (cv->to_stdout)
-        return 0;
     char *path = join_path(cv->opt.output, "stats.json");
-    int rc = path ? fc_stats_write(path, &cv->engine.counters, cv->inputs, cv->opt.ninputs) : -1;
+    int rc = path ? fc_stats_write(path, &cv->engine.counters) : -1;
     if (rc != 0)
         fprintf(stderr, "flowcase: error: cannot write %s\n", path ? path : "stats.json");
     free(path);
     return rc;
+}
+
+static int write_manifest(struct convert *cv, int status)
+{
+    const char *outputs[MAX_WRITERS + 1];
+    size_t noutputs = 0;
+    for (unsigned i = 0; i < cv->nfiles; i++)
+        outputs[noutputs++] = cv->files[i].name;
+    outputs[noutputs++] = "stats.json";
+    size_t ninputs = fc_case_ninputs(cv->inputs);
+    struct fc_input_info **inputs = calloc(ninputs + 1, sizeof *inputs);
+    if (!inputs)
+        return -1;
+    for (size_t i = 0; i < ninputs; i++)
+        inputs[i] = fc_case_input(cv->inputs, i);
+    struct fc_manifest_run m = {
+        .options = &cv->opt,
+        .started = cv->started,
+        .finished = fc_manifest_now(),
+        .exit_status = status,
+        .inputs = inputs,
+        .ninputs = ninputs,
+        .output_dir = cv->opt.output,
+        .outputs = outputs,
+        .noutputs = noutputs,
+    };
+    m.argv = fc_cmdline_argv(&m.argc);
+    char err[512];
+    int rc = fc_manifest_write(&m, err, sizeof err);
+    if (rc != 0)
+        fprintf(stderr, "flowcase: error: %s\n", err);
+    free(inputs);
+    return rc;
+}
+
+static unsigned count_damaged(struct fc_case *k)
+{
+    unsigned damaged = 0;
+    for (size_t i = 0; i < fc_case_ninputs(k); i++)
+        damaged += fc_input_damaged(fc_case_input(k, i));
+    return damaged;
 }
 
 static int run(struct convert *cv)
@@ -291,39 +321,42 @@ static int run(struct convert *cv)
         .vlan_in_key = cv->opt.vlan_key,
         .filter = cv->filter,
     };
-    size_t n = cv->opt.ninputs;
-    cv->inputs = calloc(n, sizeof *cv->inputs);
-    cv->input_names = calloc(n, sizeof *cv->input_names);
-    if (!cv->inputs || !cv->input_names || fc_engine_init(&cv->engine, &ec, sink, cv) != 0) {
+    cv->started = fc_manifest_now();
+    cv->diag = (struct fc_diag){
+        .out = stderr,
+        .max_print = 20,
+        .print_from = cv->opt.quiet ? FC_DIAG_WARNING : FC_DIAG_NOTICE,
+    };
+    cv->inputs = fc_case_open(cv->opt.inputs, cv->opt.ninputs, &cv->diag);
+    if (!cv->inputs || fc_engine_init(&cv->engine, &ec, sink, cv) != 0) {
         fprintf(stderr, "flowcase: error: out of memory\n");
         return FC_EXIT_FAILURE;
-    }
-    for (size_t i = 0; i < n; i++) {
-        cv->inputs[i].path = strdup(cv->opt.inputs[i]);
-        cv->input_names[i] = cv->opt.inputs[i];
     }
     if (open_outputs(cv) != 0) {
         close_outputs(cv, false);
         return FC_EXIT_FAILURE;
     }
-    cv->diag = (struct fc_diag){ .out = stderr, .max_print = 20 };
     fc_progress_start(&cv->progress, !cv->opt.quiet && isatty(STDERR_FILENO),
-                      total_input_bytes(&cv->opt));
-    for (uint32_t i = 0; i < n && !cv->write_failed; i++)
-        read_input(cv, i);
+                      fc_case_total_bytes(cv->inputs));
+    read_inputs(cv);
     fc_engine_finish(&cv->engine);
+    fc_case_finish(cv->inputs);
     fc_progress_end(&cv->progress);
 
-    int rc = close_outputs(cv, !cv->write_failed) | write_stats(cv);
-    unsigned damaged = 0;
-    for (size_t i = 0; i < n; i++)
-        damaged += fc_input_damaged(&cv->inputs[i]);
+    bool complete = !cv->write_failed;
+    int rc = close_outputs(cv, complete);
+    if (!cv->to_stdout && rc == 0 && complete)
+        rc = write_stats(cv);
+    unsigned damaged = count_damaged(cv->inputs);
+    int status = rc != 0 || !complete ? FC_EXIT_FAILURE
+                 : damaged           ? FC_EXIT_DAMAGED
+                                     : FC_EXIT_OK;
+    if (!cv->to_stdout && status != FC_EXIT_FAILURE && write_manifest(cv, status) != 0)
+        status = FC_EXIT_FAILURE;
     report_filter_failures(cv);
     if (!cv->opt.quiet)
         print_summary(cv, damaged);
-    if (rc != 0 || cv->write_failed)
-        return FC_EXIT_FAILURE;
-    return damaged ? FC_EXIT_DAMAGED : FC_EXIT_OK;
+    return status;
 }
 
 int fc_cmd_convert(int argc, char **argv)
@@ -349,10 +382,7 @@ int fc_cmd_convert(int argc, char **argv)
     }
     fc_engine_destroy(&cv.engine);
     fc_filter_destroy(cv.filter);
-    for (size_t i = 0; cv.inputs && i < cv.opt.ninputs; i++)
-        fc_input_info_free(&cv.inputs[i]);
-    free(cv.inputs);
-    free(cv.input_names);
+    fc_case_free(cv.inputs);
     fc_options_free(&cv.opt);
     return status;
 }

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cmd/cli.h"
+#include "cmd/cmdline.h"
 #include "cmd/commands.h"
 #include "version.h"
 
@@ -25,6 +26,7 @@ static void usage(FILE *out)
 
 int main(int argc, char **argv)
 {
+    fc_cmdline_set(argc, argv);
     if (argc < 2) {
         usage(stderr);
         return FC_EXIT_USAGE;

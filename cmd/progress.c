@@ -16,7 +16,7 @@ void fc_progress_start(struct fc_progress *p, bool enabled, uint64_t total_bytes
     p->last = p->start;
 }
 
-void fc_progress_update(struct fc_progress *p, uint64_t input_position, uint64_t packets)
+void fc_progress_update(struct fc_progress *p, uint64_t position, uint64_t packets)
 {
     if (!p->enabled)
         return;
@@ -27,7 +27,7 @@ void fc_progress_update(struct fc_progress *p, uint64_t input_position, uint64_t
     p->last = now;
     p->packets = packets;
     double elapsed = since(&p->start, &now);
-    uint64_t done = p->done_bytes + input_position;
+    uint64_t done = position;
     double fraction = p->total_bytes ? (double)done / (double)p->total_bytes : 0;
     double eta = fraction > 0 ? elapsed / fraction - elapsed : 0;
     fprintf(stderr, "\r%5.1f%%  %.1f of %.1f MB  %.0f packets/s  ETA %d:%02d:%02d ",
@@ -35,11 +35,6 @@ void fc_progress_update(struct fc_progress *p, uint64_t input_position, uint64_t
             elapsed > 0 ? (double)packets / elapsed : 0, (int)(eta / 3600),
             (int)(eta / 60) % 60, (int)eta % 60);
     p->drawn = true;
-}
-
-void fc_progress_input_done(struct fc_progress *p, uint64_t input_size)
-{
-    p->done_bytes += input_size;
 }
 
 void fc_progress_end(struct fc_progress *p)

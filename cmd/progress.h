@@ -9,7 +9,6 @@
 struct fc_progress {
     bool enabled;
     uint64_t total_bytes;
-    uint64_t done_bytes; /* of the inputs already finished */
     uint64_t packets;
     struct timespec start;
     struct timespec last;
@@ -18,8 +17,8 @@ struct fc_progress {
 
 void fc_progress_start(struct fc_progress *p, bool enabled, uint64_t total_bytes);
 /* Cheap to call often: redraws at most twice a second. */
-void fc_progress_update(struct fc_progress *p, uint64_t input_position, uint64_t packets);
-void fc_progress_input_done(struct fc_progress *p, uint64_t input_size);
+/* position: bytes of all inputs read so far. */
+void fc_progress_update(struct fc_progress *p, uint64_t position, uint64_t packets);
 void fc_progress_end(struct fc_progress *p);
 
 #endif

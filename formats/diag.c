@@ -6,58 +6,125 @@
 #include <stdlib.h>
 #include <string.h>
 
-void fc_diag_report(struct fc_diag *d, struct fc_input_info *in, enum fc_diag_level level,
-                    uint64_t packet, uint64_t offset, const char *fmt, ...)
+static const char *level_name(enum fc_diag_level level)
 {
-    char text[512];
+    switch (level) {
+    case FC_DIAG_NOTICE:
+        return "notice";
+    case FC_DIAG_WARNING:
+        return "warning";
+    case FC_DIAG_ERROR:
+        break;
+    }
+    return "error";
+}
+
+void fc_diag_report(struct fc_diag *d, struct fc_diag_log *log, const char *path,
+                    const char *member, enum fc_diag_level level, uint64_t packet,
+                    uint64_t offset, const char *fmt, ...)
+{
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(text, sizeof text, fmt, ap);
+    fc_diag_vreport(d, log, path, member, level, packet, offset, fmt, ap);
     va_end(ap);
+}
 
-    unsigned seen = in->warnings + in->errors;
+void fc_diag_vreport(struct fc_diag *d, struct fc_diag_log *log, const char *path,
+                     const char *member, enum fc_diag_level level, uint64_t packet,
+                     uint64_t offset, const char *fmt, va_list ap)
+{
+    char text[512];
+    vsnprintf(text, sizeof text, fmt, ap);
+
+    unsigned seen = log->notices + log->warnings + log->errors;
     if (level == FC_DIAG_ERROR)
-        in->errors++;
+        log->errors++;
+    else if (level == FC_DIAG_WARNING)
+        log->warnings++;
     else
-        in->warnings++;
-    if (in->nmessages < FC_DIAG_KEEP) {
-        struct fc_diag_message *m = &in->messages[in->nmessages];
+        log->notices++;
+    if (log->nmessages < FC_DIAG_KEEP) {
+        struct fc_diag_message *m = &log->messages[log->nmessages];
         m->level = level;
         m->packet = packet;
         m->offset = offset;
         m->text = strdup(text);
         if (m->text)
-            in->nmessages++;
+            log->nmessages++;
     }
-    if (!d->out || seen > d->max_print)
+    if (!d->out || seen > d->max_print || level < d->print_from)
         return;
-    const char *what = level == FC_DIAG_ERROR ? "error" : "warning";
-    if (seen == d->max_print) {
-        fprintf(d->out, "flowcase: %s: %s: further problems in this file are only counted\n",
-                what, in->path);
-    } else if (packet != FC_DIAG_NO_PACKET) {
-        fprintf(d->out, "flowcase: %s: %s: packet %" PRIu64 " at byte offset %" PRIu64 ": %s\n",
-                what, in->path, packet, offset, text);
-    } else {
-        fprintf(d->out, "flowcase: %s: %s: at byte offset %" PRIu64 ": %s\n", what, in->path,
-                offset, text);
-    }
+    char where[64] = "";
+    if (packet != FC_DIAG_NO_PACKET)
+        snprintf(where, sizeof where, "packet %" PRIu64 " at ", packet);
+    fprintf(d->out, "flowcase: %s: %s%s%s%s: ", level_name(level), path, member ? " (member " : "",
+            member ? member : "", member ? ")" : "");
+    if (seen == d->max_print)
+        fprintf(d->out, "further problems here are only counted (see stats.json)\n");
+    else
+        fprintf(d->out, "%sbyte offset %" PRIu64 ": %s\n", where, offset, text);
 }
 
-void fc_input_info_note_linktype(struct fc_input_info *in, uint32_t linktype)
+void fc_diag_log_free(struct fc_diag_log *log)
 {
-    for (unsigned i = 0; i < in->nlinktypes; i++) {
-        if (in->linktypes[i] == linktype)
+    for (unsigned i = 0; i < log->nmessages; i++)
+        free(log->messages[i].text);
+    memset(log, 0, sizeof *log);
+}
+
+struct fc_capture_info *fc_capture_info_new(struct fc_input_info *in, const char *member)
+{
+    struct fc_capture_info **grown =
+        realloc(in->captures, (in->ncaptures + 1) * sizeof *in->captures);
+    if (!grown)
+        return NULL;
+    in->captures = grown;
+    struct fc_capture_info *ci = calloc(1, sizeof *ci);
+    if (!ci)
+        return NULL;
+    ci->input = in;
+    if (member && !(ci->member = strdup(member))) {
+        free(ci);
+        return NULL;
+    }
+    in->captures[in->ncaptures++] = ci;
+    return ci;
+}
+
+void fc_capture_info_note_linktype(struct fc_capture_info *ci, uint32_t linktype)
+{
+    for (unsigned i = 0; i < ci->nlinktypes; i++) {
+        if (ci->linktypes[i] == linktype)
             return;
     }
-    if (in->nlinktypes < sizeof in->linktypes / sizeof in->linktypes[0])
-        in->linktypes[in->nlinktypes++] = linktype;
+    if (ci->nlinktypes < sizeof ci->linktypes / sizeof ci->linktypes[0])
+        ci->linktypes[ci->nlinktypes++] = linktype;
+}
+
+bool fc_input_damaged(const struct fc_input_info *in)
+{
+    if (fc_diag_log_damaged(&in->log))
+        return true;
+    for (size_t i = 0; i < in->ncaptures; i++) {
+        if (fc_diag_log_damaged(&in->captures[i]->log))
+            return true;
+    }
+    return false;
 }
 
 void fc_input_info_free(struct fc_input_info *in)
 {
-    for (unsigned i = 0; i < in->nmessages; i++)
-        free(in->messages[i].text);
+    for (size_t i = 0; i < in->ncaptures; i++) {
+        struct fc_capture_info *ci = in->captures[i];
+        fc_diag_log_free(&ci->log);
+        free(ci->member);
+        free(ci->compression);
+        free(ci);
+    }
+    free(in->captures);
+    fc_diag_log_free(&in->log);
     free(in->path);
+    free(in->container);
+    free(in->compression);
     memset(in, 0, sizeof *in);
 }

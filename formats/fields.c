@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "core/timefmt.h"
+#include "formats/case-reader.h"
 
 #define GETTER(fn)                                                                             \
     static void fn(const struct fc_field_ctx *ctx, const struct fc_flow_record *r,          \
@@ -272,9 +273,23 @@ GETTER(get_end_reason)
     set_string(v, names[r->end_reason]);
 }
 
+/* The evidence file and archive member a packet came from. */
+static const struct fc_capture_info *capture_of(const struct fc_field_ctx *ctx,
+                                                const struct fc_provenance *where)
+{
+    return ctx->captures->items[where->input];
+}
+
 GETTER(get_first_file)
 {
-    set_string(v, ctx->input_names[r->first.input]);
+    set_string(v, capture_of(ctx, &r->first)->input->path);
+}
+
+GETTER(get_first_member)
+{
+    const char *member = capture_of(ctx, &r->first)->member;
+    if (member)
+        set_string(v, member);
 }
 
 GETTER(get_first_number)
@@ -285,7 +300,14 @@ GETTER(get_first_number)
 
 GETTER(get_last_file)
 {
-    set_string(v, ctx->input_names[r->last.input]);
+    set_string(v, capture_of(ctx, &r->last)->input->path);
+}
+
+GETTER(get_last_member)
+{
+    const char *member = capture_of(ctx, &r->last)->member;
+    if (member)
+        set_string(v, member);
 }
 
 GETTER(get_last_number)

@@ -28,9 +28,11 @@ struct fc_value {
     char buf[64];
 };
 
+struct fc_capture_table;
+
 /* What getters need beyond the record. */
 struct fc_field_ctx {
-    const char *const *input_names; /* indexed by fc_provenance.input */
+    const struct fc_capture_table *captures; /* indexed by fc_provenance.input */
 };
 
 enum fc_field_group {

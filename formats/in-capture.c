@@ -1,12 +1,9 @@
-/* Capture input: format recognition and the per-input bookkeeping. */
+/* Capture input: format recognition and the per-stream bookkeeping. */
 #include "formats/in-capture.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "formats/in-format.h"
 
@@ -15,7 +12,7 @@ static const struct fc_capture_format *const formats[] = {
     &fc_format_pcapng,
 };
 
-/* Formats recognised only to say what a non-capture input is. */
+/* Magic numbers recognised only to say what a non-capture stream is. */
 static const struct {
     const char *what;
     size_t offset;
@@ -47,60 +44,47 @@ static const char *describe_unknown(struct fc_stream *s)
 
 static struct fc_capture *fail_open(struct fc_capture *c)
 {
-    if (c->fd >= 0)
-        close(c->fd);
     fc_stream_free(&c->stream);
     free(c);
     return NULL;
 }
 
-struct fc_capture *fc_capture_open(struct fc_input_info *info, uint32_t input_index,
+struct fc_capture *fc_capture_open(fc_source_read read, void *ctx, struct fc_capture_info *info,
+                                   uint32_t input_index, enum fc_diag_level not_capture,
                                    struct fc_diag *diag)
 {
     struct fc_capture *c = calloc(1, sizeof *c);
     if (!c) {
-        fc_diag_report(diag, info, FC_DIAG_ERROR, FC_DIAG_NO_PACKET, 0, "out of memory");
+        fc_capture_info_report(diag, info, FC_DIAG_ERROR, FC_DIAG_NO_PACKET, 0, "out of memory");
         return NULL;
     }
     c->info = info;
     c->input_index = input_index;
     c->diag = diag;
-    c->fd = open(info->path, O_RDONLY | O_CLOEXEC);
-    struct stat st;
-    if (c->fd < 0 || fstat(c->fd, &st) != 0) {
-        fc_capture_report_at(c, FC_DIAG_ERROR, 0, "cannot open: %s", strerror(errno));
-        return fail_open(c);
-    }
-    if (S_ISDIR(st.st_mode)) {
-        fc_capture_report_at(c, FC_DIAG_ERROR, 0, "is a directory");
-        return fail_open(c);
-    }
-    info->size = (uint64_t)st.st_size;
-    posix_fadvise(c->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-    fc_stream_init(&c->stream, fc_source_read_fd, &c->fd);
+    fc_stream_init(&c->stream, read, ctx);
 
     size_t avail;
     const uint8_t *head = fc_stream_peek(&c->stream, 4, &avail);
-    if (!head) {
-        if (c->stream.error)
-            fc_capture_report_at(c, FC_DIAG_ERROR, 0, "read error: %s",
-                                 strerror(c->stream.error));
-        else
-            fc_capture_report_at(c, FC_DIAG_ERROR, 0,
-                                 "not a capture file: %zu bytes, too short for any format",
-                                 avail);
+    if (!head && c->stream.error) {
+        fc_capture_report_at(c, FC_DIAG_ERROR, avail, "read error: %s",
+                             strerror(c->stream.error));
         return fail_open(c);
     }
-    for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++) {
+    for (size_t i = 0; head && i < sizeof formats / sizeof formats[0]; i++) {
         if (formats[i]->probe(head, avail)) {
             c->format = formats[i];
             break;
         }
     }
     if (!c->format) {
-        const char *what = describe_unknown(&c->stream);
-        fc_capture_report_at(c, FC_DIAG_ERROR, 0, "not a pcap or pcapng file%s%s",
-                             what ? ": " : " (unknown magic number)", what ? what : "");
+        const char *what = head ? describe_unknown(&c->stream) : NULL;
+        info->skipped = true;
+        if (!head)
+            fc_capture_report_at(c, not_capture, 0,
+                                 "not a capture: %zu bytes, too short for any format", avail);
+        else
+            fc_capture_report_at(c, not_capture, 0, "not a pcap or pcapng capture%s%s",
+                                 what ? ": " : " (unknown magic number)", what ? what : "");
         return fail_open(c);
     }
     info->format = c->format->name;
@@ -117,13 +101,13 @@ bool fc_capture_next(struct fc_capture *c, struct fc_packet *p)
     c->records++;
     p->where.input = c->input_index;
     p->where.number = c->records;
-    struct fc_input_info *in = c->info;
-    if (in->packets == 0 || p->ts < in->first_ts)
-        in->first_ts = p->ts;
-    if (in->packets == 0 || p->ts > in->last_ts)
-        in->last_ts = p->ts;
-    in->packets++;
-    fc_input_info_note_linktype(in, p->linktype);
+    struct fc_capture_info *ci = c->info;
+    if (ci->packets == 0 || p->ts < ci->first_ts)
+        ci->first_ts = p->ts;
+    if (ci->packets == 0 || p->ts > ci->last_ts)
+        ci->last_ts = p->ts;
+    ci->packets++;
+    fc_capture_info_note_linktype(ci, p->linktype);
     return true;
 }
 
@@ -138,7 +122,6 @@ void fc_capture_close(struct fc_capture *c)
         return;
     if (c->state)
         c->format->close(c->state);
-    close(c->fd);
     fc_stream_free(&c->stream);
     free(c);
 }

@@ -7,8 +7,7 @@
 
 struct fc_capture {
     struct fc_stream stream;
-    int fd;
-    struct fc_input_info *info;
+    struct fc_capture_info *info;
     uint32_t input_index;
     struct fc_diag *diag;
     const struct fc_capture_format *format;
@@ -32,10 +31,11 @@ extern const struct fc_capture_format fc_format_pcapng;
 
 /* Reports a problem at the current packet (the one being read). */
 #define fc_capture_report(c, level, offset, ...)                                                   \
-    fc_diag_report((c)->diag, (c)->info, (level), (c)->records + 1, (offset), __VA_ARGS__)
+    fc_capture_info_report((c)->diag, (c)->info, (level), (c)->records + 1, (offset), __VA_ARGS__)
 
 /* Reports a problem with the file's structure, not with one packet. */
 #define fc_capture_report_at(c, level, offset, ...)                                                \
-    fc_diag_report((c)->diag, (c)->info, (level), FC_DIAG_NO_PACKET, (offset), __VA_ARGS__)
+    fc_capture_info_report((c)->diag, (c)->info, (level), FC_DIAG_NO_PACKET, (offset),          \
+                           __VA_ARGS__)
 
 #endif

@@ -389,6 +389,12 @@ static bool pcapng_next(struct fc_capture *c, void *state, struct fc_packet *p)
         }
         size_t avail;
         const uint8_t *b = fc_stream_peek(&c->stream, total, &avail);
+        if (!b && is_packet_block(type)) {
+            fc_capture_report(c, FC_DIAG_ERROR, offset,
+                              "file cut short in the middle of a packet block: %zu of %u bytes",
+                              avail, total);
+            return false;
+        }
         if (!b) {
             fc_capture_report_at(c, FC_DIAG_ERROR, offset,
                                  "file cut short in a block of type 0x%08x: %zu of %u bytes",

@@ -31,7 +31,7 @@ const struct fc_option fc_options_table[] = {
     OPT("vlan_key", 0, FC_OPT_BOOL, vlan_key, NULL,
         "VLAN ids are part of the flow key (default true; --no-vlan-key merges VLANs)"),
     OPT("quiet", 'q', FC_OPT_BOOL, quiet, NULL,
-        "no progress and no end-of-run summary on stderr (problems are still reported)"),
+        "no progress, notices or end-of-run summary on stderr (problems are still reported)"),
     OPT("inputs", 0, FC_OPT_INPUTS, inputs, "FILE...",
         "capture files to read (pcap or pcapng), in this order"),
 };

@@ -5,8 +5,6 @@
 #include <string.h>
 
 #include "core/linktypes.h"
-#include "core/timefmt.h"
-#include "formats/json-text.h"
 #include "version.h"
 
 /* Sets a counter under its dotted name, creating the nested objects. */
@@ -49,57 +47,10 @@ static json_t *histogram_json(const struct fc_histogram *h, bool linktypes)
     return o;
 }
 
-static json_t *time_or_null(const struct fc_input_info *in, fc_time t)
-{
-    if (in->packets == 0)
-        return json_null();
-    char buf[FC_TIME_STR];
-    fc_format_time(t, buf);
-    return json_string(buf);
-}
-
-static json_t *input_json(const struct fc_input_info *in)
-{
-    json_t *o = json_object();
-    json_object_set_new(o, "path", fc_json_text(in->path, strlen(in->path)));
-    json_object_set_new(o, "size", json_integer((json_int_t)in->size));
-    json_object_set_new(o, "format", in->format ? json_string(in->format) : json_null());
-    json_object_set_new(o, "packets", json_integer((json_int_t)in->packets));
-    json_object_set_new(o, "first_packet_time", time_or_null(in, in->first_ts));
-    json_object_set_new(o, "last_packet_time", time_or_null(in, in->last_ts));
-    json_t *lts = json_array();
-    char buf[32];
-    for (unsigned i = 0; i < in->nlinktypes; i++)
-        json_array_append_new(lts, json_string(fc_linktype_name(in->linktypes[i], buf, sizeof buf)));
-    json_object_set_new(o, "linktypes", lts);
-    json_object_set_new(o, "interface_drops", json_integer((json_int_t)in->if_drops));
-    json_object_set_new(o, "warnings", json_integer(in->warnings));
-    json_object_set_new(o, "errors", json_integer(in->errors));
-    json_t *msgs = json_array();
-    for (unsigned i = 0; i < in->nmessages; i++) {
-        const struct fc_diag_message *m = &in->messages[i];
-        json_t *jm = json_object();
-        json_object_set_new(jm, "level",
-                            json_string(m->level == FC_DIAG_ERROR ? "error" : "warning"));
-        json_object_set_new(jm, "packet", m->packet ? json_integer((json_int_t)m->packet)
-                                                    : json_null());
-        json_object_set_new(jm, "offset", json_integer((json_int_t)m->offset));
-        json_object_set_new(jm, "message", fc_json_text(m->text, strlen(m->text)));
-        json_array_append_new(msgs, jm);
-    }
-    json_object_set_new(o, "messages", msgs);
-    return o;
-}
-
-json_t *fc_stats_json(const struct fc_counters *c, const struct fc_input_info *inputs,
-                      size_t ninputs)
+json_t *fc_stats_json(const struct fc_counters *c)
 {
     json_t *root = json_object();
     json_object_set_new(root, "flowcase_version", json_string(FC_VERSION));
-    json_t *ins = json_array();
-    for (size_t i = 0; i < ninputs; i++)
-        json_array_append_new(ins, input_json(&inputs[i]));
-    json_object_set_new(root, "inputs", ins);
     json_t *counters = json_object();
     for (int i = 0; i < FC_CNT__COUNT; i++)
         set_dotted(counters, fc_counter_name((enum fc_counter_id)i), c->v[i]);
@@ -109,10 +60,9 @@ json_t *fc_stats_json(const struct fc_counters *c, const struct fc_input_info *i
     return root;
 }
 
-int fc_stats_write(const char *path, const struct fc_counters *c,
-                   const struct fc_input_info *inputs, size_t ninputs)
+int fc_stats_write(const char *path, const struct fc_counters *c)
 {
-    json_t *root = fc_stats_json(c, inputs, ninputs);
+    json_t *root = fc_stats_json(c);
     FILE *f = root ? fopen(path, "w") : NULL;
     int rc = f ? json_dumpf(root, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : -1;
     if (f) {

@@ -49,6 +49,35 @@ class Run:
         if os.path.exists(path):
             with open(path, encoding="utf-8") as f:
                 self.stats = json.load(f)
+        self.manifest = None
+        path = os.path.join(outdir, "manifest.json")
+        if os.path.exists(path):
+            with open(path, encoding="utf-8") as f:
+                self.manifest = json.load(f)
+
+    def inputs(self):
+        """Each evidence file of manifest.json with its capture streams folded in:
+        path, format (of its first capture), packets, first/last packet time, link
+        types, errors, warnings, notices, and messages (the file's own, then each
+        capture's, in order)."""
+        out = []
+        for i in self.manifest["inputs"]:
+            caps = i["captures"]
+            firsts = [c["first_packet_time"] for c in caps if c["first_packet_time"]]
+            lasts = [c["last_packet_time"] for c in caps if c["last_packet_time"]]
+            out.append({
+                "first_packet_time": min(firsts) if firsts else None,
+                "last_packet_time": max(lasts) if lasts else None,
+                "linktypes": [lt for c in caps for lt in c["linktypes"]],
+                "path": i["path"],
+                "format": next((c["format"] for c in caps if c["format"]), None),
+                "packets": sum(c["packets"] for c in caps),
+                "errors": i["errors"] + sum(c["errors"] for c in caps),
+                "warnings": i["warnings"] + sum(c["warnings"] for c in caps),
+                "notices": i["notices"] + sum(c["notices"] for c in caps),
+                "messages": i["messages"] + [m for c in caps for m in c["messages"]],
+            })
+        return out
 
     def counter(self, dotted):
         """A counter from stats.json by its dotted name, e.g. 'packets.ip'."""

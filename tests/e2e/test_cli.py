@@ -113,7 +113,7 @@ class ConvertCli(unittest.TestCase):
 
     def test_stats_describe_each_input(self):
         run = convert([WIKI, MULTI], self.work.sub("o"))
-        inputs = run.stats["inputs"]
+        inputs = run.inputs()
         self.assertEqual([i["path"] for i in inputs], [WIKI, MULTI])
         self.assertEqual(inputs[0]["format"], "pcap")
         self.assertEqual(inputs[0]["packets"], 136)

@@ -96,7 +96,7 @@ class CraftedBase(unittest.TestCase):
         in_flows = sum(f["pkts_fwd"] + f["pkts_rev"] for f in expected)
         self.assertEqual(run.counter("packets.ip"), in_flows, name)
         if not damaged and pkts:
-            info = run.stats["inputs"][0]
+            info = run.inputs()[0]
             self.assertEqual(info["packets"], len(pkts), name)
             self.assertEqual(info["first_packet_time"], rfc3339_ns(min(p["ts"] for p in pkts)))
             self.assertEqual(info["last_packet_time"], rfc3339_ns(max(p["ts"] for p in pkts)))

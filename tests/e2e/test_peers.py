@@ -616,15 +616,12 @@ NOT_LATER_FRAGMENTS = ("not ((ip and ip[6:2] & 0x1fff != 0) or "
 NDPI_CASES = [
     Case("misc/mixed-1kxun (3 parts, one run)", MIXED_1KXUN, "misc/mixed-1kxun.expected.ndpi.txt"),
     case("formats/pcapng-comments-2if-rtp.pcapng", "ndpi.txt"),
+    Case("formats/pcapng-comments-2if-rtp.pcapng.gz (read compressed)",
+         ["formats/pcapng-comments-2if-rtp.pcapng.gz"],
+         "formats/pcapng-comments-2if-rtp.expected.ndpi.txt"),
     case("encap/ipv4-fragmented-dns.pcap", "ndpi.txt", options=("--filter", NOT_LATER_FRAGMENTS),
          name="encap/ipv4-fragmented-dns (later fragments filtered out)"),
 ]
-
-
-NDPI_SKIPPED = {
-    "formats/pcapng-comments-2if-rtp.pcapng.gz": "gzip-compressed input: issue 3 (compressed and "
-                                                 "archived inputs); compared uncompressed above",
-}
 
 
 class NdpiTest(PeerTestCase):
@@ -635,9 +632,6 @@ class NdpiTest(PeerTestCase):
 
     def test_flow_lists(self):
         self.check_cases(NDPI_CASES)
-
-    def test_captures_out_of_scope(self):
-        self.skip_each(NDPI_SKIPPED)
 
     def test_fragments_counted_in_their_flow(self):
         """Without the filter, each of the 7 flows whose response was fragmented

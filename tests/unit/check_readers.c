@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "fc-test.h"
-#include "formats/in-capture.h"
+#include "formats/case-reader.h"
 
 struct bytes {
     uint8_t b[8192];
@@ -51,27 +51,39 @@ static char *write_temp(const struct bytes *x)
 }
 
 struct read_result {
-    struct fc_input_info info;
+    char *path;
+    struct fc_case *k;
+    struct fc_input_info *in;
+    struct fc_capture_info *ci; /* the first capture stream, or NULL */
     size_t count;
     struct fc_packet pkts[8];
     uint8_t first_bytes[8][4];
 };
 
+/* Reads a file through the whole input layer (libarchive, the readers). */
 static void read_all(const struct bytes *x, struct read_result *r)
 {
-    char *path = write_temp(x);
     memset(r, 0, sizeof *r);
-    r->info.path = path;
-    struct fc_diag diag = { .out = NULL };
-    struct fc_capture *c = fc_capture_open(&r->info, 0, &diag);
+    r->path = write_temp(x);
+    static struct fc_diag quiet;
+    r->k = fc_case_open(&r->path, 1, &quiet);
+    ck_assert_ptr_nonnull(r->k);
     struct fc_packet p;
-    while (c && fc_capture_next(c, &p)) {
+    while (fc_case_next(r->k, &p)) {
         ck_assert_uint_lt(r->count, 8);
         memcpy(r->first_bytes[r->count], p.data, p.caplen < 4 ? p.caplen : 4);
         r->pkts[r->count++] = p;
     }
-    fc_capture_close(c);
-    unlink(path);
+    fc_case_finish(r->k);
+    r->in = fc_case_input(r->k, 0);
+    r->ci = r->in->ncaptures ? r->in->captures[0] : NULL;
+}
+
+static void done(struct read_result *r)
+{
+    fc_case_free(r->k);
+    unlink(r->path);
+    free(r->path);
 }
 
 static void pcap_header(struct bytes *x, uint32_t magic, uint32_t linktype)
@@ -116,7 +128,7 @@ START_TEST(pcap_both_orders_and_precisions)
         struct read_result r;
         read_all(&x, &r);
         ck_assert_uint_eq(r.count, 2);
-        ck_assert_str_eq(r.info.format, "pcap");
+        ck_assert_str_eq(r.ci->format, "pcap");
         ck_assert_int_eq(r.pkts[0].ts, cases[i].expected_ts);
         ck_assert_uint_eq(r.pkts[0].caplen, 60);
         ck_assert_uint_eq(r.pkts[0].wirelen, 70);
@@ -125,8 +137,8 @@ START_TEST(pcap_both_orders_and_precisions)
         ck_assert_uint_eq(r.pkts[0].where.offset, 24);
         ck_assert_uint_eq(r.pkts[1].where.offset, 24 + 16 + 60);
         ck_assert_uint_eq(r.first_bytes[1][0], 0xbb);
-        ck_assert_uint_eq(r.info.warnings + r.info.errors, 0);
-        fc_input_info_free(&r.info);
+        ck_assert_uint_eq(r.ci->log.warnings + r.ci->log.errors, 0);
+        done(&r);
     }
 }
 END_TEST
@@ -141,11 +153,11 @@ START_TEST(pcap_cut_in_a_packet_keeps_what_came_before)
     struct read_result r;
     read_all(&x, &r);
     ck_assert_uint_eq(r.count, 1);
-    ck_assert_uint_eq(r.info.errors, 1);
-    ck_assert_uint_eq(r.info.messages[0].packet, 2);
-    ck_assert_uint_eq(r.info.messages[0].offset, 24 + 76);
-    ck_assert_ptr_nonnull(strstr(r.info.messages[0].text, "cut short"));
-    fc_input_info_free(&r.info);
+    ck_assert_uint_eq(r.ci->log.errors, 1);
+    ck_assert_uint_eq(r.ci->log.messages[0].packet, 2);
+    ck_assert_uint_eq(r.ci->log.messages[0].offset, 24 + 76);
+    ck_assert_ptr_nonnull(strstr(r.ci->log.messages[0].text, "cut short"));
+    done(&r);
 }
 END_TEST
 
@@ -162,10 +174,10 @@ START_TEST(pcap_huge_caplen_stops_the_file)
     struct read_result r;
     read_all(&x, &r);
     ck_assert_uint_eq(r.count, 1);
-    ck_assert_uint_eq(r.info.errors, 1);
-    ck_assert_uint_eq(r.info.messages[0].packet, 2);
-    ck_assert_ptr_nonnull(strstr(r.info.messages[0].text, "300000"));
-    fc_input_info_free(&r.info);
+    ck_assert_uint_eq(r.ci->log.errors, 1);
+    ck_assert_uint_eq(r.ci->log.messages[0].packet, 2);
+    ck_assert_ptr_nonnull(strstr(r.ci->log.messages[0].text, "300000"));
+    done(&r);
 }
 END_TEST
 
@@ -181,9 +193,9 @@ START_TEST(pcap_caplen_above_snaplen_is_kept_and_reported)
     read_all(&x, &r);
     ck_assert_uint_eq(r.count, 2);
     ck_assert_uint_eq(r.pkts[0].caplen, 300);
-    ck_assert_uint_eq(r.info.warnings, 1);
-    ck_assert_uint_eq(r.info.messages[0].packet, 1);
-    fc_input_info_free(&r.info);
+    ck_assert_uint_eq(r.ci->log.warnings, 1);
+    ck_assert_uint_eq(r.ci->log.messages[0].packet, 1);
+    done(&r);
 }
 END_TEST
 
@@ -279,9 +291,9 @@ START_TEST(pcapng_sections_interfaces_and_resolutions)
     epb(&x, 0, (UINT64_C(1704164645) << 20) | (1u << 19), 50, 0x22); /* .5 s */
     struct read_result r;
     read_all(&x, &r);
-    ck_assert_str_eq(r.info.format, "pcapng");
+    ck_assert_str_eq(r.ci->format, "pcapng");
     ck_assert_uint_eq(r.count, 3);
-    ck_assert_uint_eq(r.info.warnings + r.info.errors, 0);
+    ck_assert_uint_eq(r.ci->log.warnings + r.ci->log.errors, 0);
     ck_assert_uint_eq(r.pkts[0].linktype, 1);
     ck_assert_int_eq(r.pkts[0].ts, INT64_C(1704164645123456000));
     ck_assert_uint_eq(r.pkts[1].linktype, 101);
@@ -293,8 +305,8 @@ START_TEST(pcapng_sections_interfaces_and_resolutions)
     ck_assert_uint_eq(r.pkts[2].caplen, 50);
     ck_assert_uint_eq(r.pkts[2].wirelen, 60);
     ck_assert_uint_eq(r.pkts[2].where.number, 3);
-    ck_assert_uint_eq(r.info.nlinktypes, 3);
-    fc_input_info_free(&r.info);
+    ck_assert_uint_eq(r.ci->nlinktypes, 3);
+    done(&r);
 }
 END_TEST
 
@@ -310,9 +322,9 @@ START_TEST(pcapng_bad_block_length_stops_with_offset)
     struct read_result r;
     read_all(&x, &r);
     ck_assert_uint_eq(r.count, 1);
-    ck_assert_uint_eq(r.info.errors, 1);
-    ck_assert_uint_eq(r.info.messages[0].offset, bad);
-    fc_input_info_free(&r.info);
+    ck_assert_uint_eq(r.ci->log.errors, 1);
+    ck_assert_uint_eq(r.ci->log.messages[0].offset, bad);
+    done(&r);
 }
 END_TEST
 
@@ -327,9 +339,9 @@ START_TEST(pcapng_unknown_interface_skips_the_packet)
     read_all(&x, &r);
     ck_assert_uint_eq(r.count, 1);
     ck_assert_uint_eq(r.pkts[0].where.number, 2); /* the skipped packet keeps number 1 */
-    ck_assert_uint_eq(r.info.warnings, 1);
-    ck_assert_uint_eq(r.info.messages[0].packet, 1);
-    fc_input_info_free(&r.info);
+    ck_assert_uint_eq(r.ci->log.warnings, 1);
+    ck_assert_uint_eq(r.ci->log.messages[0].packet, 1);
+    done(&r);
 }
 END_TEST
 
@@ -345,31 +357,65 @@ START_TEST(pcapng_time_beyond_range_is_reported_and_skipped)
     read_all(&x, &r);
     ck_assert_uint_eq(r.count, 2);
     ck_assert_uint_eq(r.pkts[1].where.number, 3);
-    ck_assert_uint_eq(r.info.warnings, 1);
-    ck_assert_uint_eq(r.info.messages[0].packet, 2);
-    ck_assert_ptr_nonnull(strstr(r.info.messages[0].text, "1677-2262"));
-    fc_input_info_free(&r.info);
+    ck_assert_uint_eq(r.ci->log.warnings, 1);
+    ck_assert_uint_eq(r.ci->log.messages[0].packet, 2);
+    ck_assert_ptr_nonnull(strstr(r.ci->log.messages[0].text, "1677-2262"));
+    done(&r);
 }
 END_TEST
 
 START_TEST(not_a_capture_is_named)
 {
-    struct bytes x = { 0 };
-    put_data(&x, "\x1f\x8b\x08\x00\x00\x00\x00\x00", 8);
-    struct read_result r;
-    read_all(&x, &r);
-    ck_assert_uint_eq(r.count, 0);
-    ck_assert_uint_eq(r.info.errors, 1);
-    ck_assert_ptr_nonnull(strstr(r.info.messages[0].text, "gzip"));
-    ck_assert_ptr_null(r.info.format);
-    fc_input_info_free(&r.info);
-
     struct bytes text = { 0 };
     put_data(&text, "hello world\n", 12);
+    struct read_result r;
     read_all(&text, &r);
-    ck_assert_uint_eq(r.info.errors, 1);
-    ck_assert_ptr_nonnull(strstr(r.info.messages[0].text, "not a pcap or pcapng file"));
-    fc_input_info_free(&r.info);
+    ck_assert_uint_eq(r.count, 0);
+    ck_assert_uint_eq(r.ci->log.errors, 1);
+    ck_assert(r.ci->skipped);
+    ck_assert_ptr_null(r.ci->format);
+    ck_assert_ptr_nonnull(strstr(r.ci->log.messages[0].text, "not a pcap or pcapng capture"));
+    done(&r);
+}
+END_TEST
+
+START_TEST(compressed_input_is_decompressed_and_hashed)
+{
+    struct bytes x = { 0 };
+    pcap_header(&x, 0xa1b2c3d4u, 1);
+    pcap_record(&x, 1, 0, 60, 60, 1);
+    char *plain = write_temp(&x);
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "gzip -n -c %s", plain);
+    FILE *gz = popen(cmd, "r");
+    struct bytes z = { 0 };
+    z.n = fread(z.b, 1, sizeof z.b, gz);
+    pclose(gz);
+    struct read_result r;
+    read_all(&z, &r);
+    ck_assert_uint_eq(r.count, 1);
+    ck_assert_str_eq(r.in->compression, "gzip");
+    ck_assert_ptr_null(r.in->container);
+    ck_assert_str_eq(r.ci->compression, "gzip");
+    ck_assert(r.in->hashed && r.ci->has_capture_hash);
+    uint8_t expect[FC_SHA256_LEN];
+    uint64_t size;
+    ck_assert_int_eq(fc_sha256_file(plain, expect, &size), 0);
+    ck_assert_mem_eq(r.ci->capture_sha256, expect, FC_SHA256_LEN); /* the decompressed capture */
+    ck_assert_uint_eq(r.ci->capture_size, size);
+    ck_assert_int_eq(fc_sha256_file(r.path, expect, &size), 0);
+    ck_assert_mem_eq(r.in->sha256, expect, FC_SHA256_LEN); /* the file as stored */
+    ck_assert_uint_eq(r.in->size, z.n);
+    done(&r);
+
+    z.n /= 2; /* a gzip stream cut in half */
+    read_all(&z, &r);
+    ck_assert_uint_eq(r.count, 0);
+    ck_assert_uint_eq(r.in->log.errors + (r.ci ? r.ci->log.errors : 0), 1);
+    ck_assert(r.in->hashed);
+    done(&r);
+    unlink(plain);
+    free(plain);
 }
 END_TEST
 
@@ -386,6 +432,7 @@ Suite *make_readers_suite(void)
     tcase_add_test(tc, pcapng_unknown_interface_skips_the_packet);
     tcase_add_test(tc, pcapng_time_beyond_range_is_reported_and_skipped);
     tcase_add_test(tc, not_a_capture_is_named);
+    tcase_add_test(tc, compressed_input_is_decompressed_and_hashed);
     suite_add_tcase(s, tc);
     return s;
 }
