@@ -187,6 +187,10 @@ static int validate(struct convert *cv)
         fprintf(stderr, "flowcase convert: -o - streams one format: choose jsonl or csv\n");
         return -1;
     }
+    if (cv->opt.dedup && cv->opt.dedup_window <= 0) {
+        fprintf(stderr, "flowcase convert: --dedup-window must be longer than 0\n");
+        return -1;
+    }
     if (cv->opt.filter) {
         cv->filter = fc_filter_create(cv->opt.filter, err, sizeof err);
         if (!cv->filter) {
@@ -320,6 +324,7 @@ static int run(struct convert *cv)
         },
         .vlan_in_key = cv->opt.vlan_key,
         .filter = cv->filter,
+        .dedup_window = cv->opt.dedup ? cv->opt.dedup_window : 0,
     };
     cv->started = fc_manifest_now();
     cv->diag = (struct fc_diag){

@@ -3,5 +3,6 @@
 #define FC_COMMANDS_H
 
 int fc_cmd_convert(int argc, char **argv);
+int fc_cmd_verify(int argc, char **argv);
 
 #endif

@@ -67,6 +67,7 @@ enum fc_verdict fc_decode_ipv4(struct fc_counters *cnt, struct fc_packet *p, uin
     memcpy(ip->src, src, 4);
     memcpy(ip->dst, dst, 4);
     ip->total_len = total_len;
+    ip->l3_off = off;
     ip->l4_off = off + hlen;
     ip->l4_len = total_len - hlen;
     ip->frag_id = id;

@@ -114,6 +114,7 @@ enum fc_verdict fc_decode_ipv6(struct fc_counters *cnt, struct fc_packet *p, uin
     memcpy(ip->src, src, 16);
     memcpy(ip->dst, dst, 16);
     ip->total_len = IPV6_HEADER_LEN + payload_len;
+    ip->l3_off = off;
     ip->l4_off = off + IPV6_HEADER_LEN;
     ip->l4_len = payload_len;
     if (captured < ip->total_len)

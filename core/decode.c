@@ -1,4 +1,4 @@
-/* Decoding entry point: link type dispatch and the verdict tally. */
+/* Decoding entry point: link type dispatch, and the verdict tally. */
 #include "core/decode.h"
 
 #include <string.h>
@@ -19,17 +19,17 @@ enum fc_verdict fc_decode_packet(struct fc_counters *cnt, struct fc_packet *p)
         fc_count(cnt, FC_CNT_LINK_UNKNOWN);
         v = FC_VERDICT_NOT_IP;
     }
-    switch (v) {
-    case FC_VERDICT_IP:
+    if (v == FC_VERDICT_IP)
         fc_decode_transport(cnt, p);
-        fc_count(cnt, FC_CNT_PKT_IP);
-        break;
-    case FC_VERDICT_NOT_IP:
-        fc_count(cnt, FC_CNT_PKT_NOT_IP);
-        break;
-    case FC_VERDICT_MALFORMED:
-        fc_count(cnt, FC_CNT_PKT_MALFORMED);
-        break;
-    }
     return v;
+}
+
+void fc_count_verdict(struct fc_counters *cnt, enum fc_verdict v)
+{
+    static const enum fc_counter_id ids[] = {
+        [FC_VERDICT_IP] = FC_CNT_PKT_IP,
+        [FC_VERDICT_NOT_IP] = FC_CNT_PKT_NOT_IP,
+        [FC_VERDICT_MALFORMED] = FC_CNT_PKT_MALFORMED,
+    };
+    fc_count(cnt, ids[v]);
 }

@@ -15,8 +15,11 @@ enum fc_verdict {
     FC_VERDICT_MALFORMED, /* a header is invalid or cut short: skipped */
 };
 
-/* Decodes p by its link type and tallies the verdict in packets.*. */
+/* Decodes p by its link type; problems are counted by reason. */
 enum fc_verdict fc_decode_packet(struct fc_counters *cnt, struct fc_packet *p);
+
+/* Counts a packet that reached the flow table stage under packets.*. */
+void fc_count_verdict(struct fc_counters *cnt, enum fc_verdict v);
 
 /* Layer entry points, shared between decode-*.c files. `off` is the offset
  * of the layer's first byte in p->data; `depth` counts nested link layers so

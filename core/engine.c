@@ -22,7 +22,8 @@ int fc_engine_init(struct fc_engine *e, const struct fc_engine_config *cfg, fc_r
     e->filter = cfg->filter;
     e->flows = fc_flow_table_create(&cfg->flows, &e->counters, sink, sink_arg);
     e->frags = fc_frag_tracker_create(&e->counters, to_flow_table, e);
-    if (!e->flows || !e->frags) {
+    e->dedup = cfg->dedup_window ? fc_dedup_create(cfg->dedup_window) : NULL;
+    if (!e->flows || !e->frags || (cfg->dedup_window && !e->dedup)) {
         fc_engine_destroy(e);
         return -1;
     }
@@ -33,8 +34,10 @@ void fc_engine_destroy(struct fc_engine *e)
 {
     fc_frag_tracker_destroy(e->frags);
     fc_flow_table_destroy(e->flows);
+    fc_dedup_destroy(e->dedup);
     e->frags = NULL;
     e->flows = NULL;
+    e->dedup = NULL;
 }
 
 void fc_engine_packet(struct fc_engine *e, struct fc_packet *p)
@@ -49,7 +52,13 @@ void fc_engine_packet(struct fc_engine *e, struct fc_packet *p)
             return;
         }
     }
-    if (fc_decode_packet(&e->counters, p) != FC_VERDICT_IP)
+    enum fc_verdict v = fc_decode_packet(&e->counters, p);
+    if (v == FC_VERDICT_IP && e->dedup && fc_dedup_seen(e->dedup, p)) {
+        fc_count(&e->counters, FC_CNT_PKT_DUPLICATE);
+        return;
+    }
+    fc_count_verdict(&e->counters, v);
+    if (v != FC_VERDICT_IP)
         return;
     fc_frag_tracker_advance(e->frags, p->ts);
     if (p->ip.fragment)

@@ -1,5 +1,6 @@
 /*
- * One processing lane: filter -> decoder -> fragment tracker -> flow table.
+ * One processing lane: filter -> decoder -> duplicate check -> fragment
+ * tracker -> flow table.
  * It owns its counters and state and shares nothing, so several lanes can
  * later run side by side on flow-hash partitions of the input.
  */
@@ -7,6 +8,7 @@
 #define FC_ENGINE_H
 
 #include "core/counters.h"
+#include "core/dedup.h"
 #include "core/filter.h"
 #include "core/flow-table.h"
 #include "core/frag-track.h"
@@ -15,12 +17,14 @@ struct fc_engine_config {
     struct fc_flow_table_config flows;
     bool vlan_in_key;
     struct fc_filter *filter; /* NULL: every packet; not owned */
+    fc_time dedup_window;     /* 0: keep duplicates */
 };
 
 struct fc_engine {
     struct fc_counters counters;
     bool vlan_in_key;
     struct fc_filter *filter;
+    struct fc_dedup *dedup; /* NULL unless --dedup */
     struct fc_frag_tracker *frags;
     struct fc_flow_table *flows;
 };

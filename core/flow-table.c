@@ -17,12 +17,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/digest-set.h"
 #include "core/dlist.h"
 #include "core/pool.h"
 #include "core/tcp-track.h"
 
 #define FLOWS_PER_CHUNK 1024u
 #define INITIAL_BUCKETS 4096u
+/* flow_ids of the records most recently written, to give a repeated copy
+ * of a flow its own id (see core/record.c); a copy further apart than this
+ * many records keeps the first one's id. */
+#define RECENT_IDS 65536u
 
 struct flow {
     struct flow *hash_next;
@@ -45,6 +50,7 @@ struct fc_flow_table {
     struct fc_dqueue open;
     struct fc_dqueue closing;
     struct fc_pool pool;
+    struct fc_digest_set *recent_ids;
     uint64_t alive;
     fc_time now;
 };
@@ -73,9 +79,12 @@ struct fc_flow_table *fc_flow_table_create(const struct fc_flow_table_config *cf
     t->sink_arg = sink_arg;
     t->nbuckets = INITIAL_BUCKETS;
     t->buckets = calloc(t->nbuckets, sizeof *t->buckets);
+    t->recent_ids = fc_digest_set_create(RECENT_IDS);
     t->now = INT64_MIN;
     fc_pool_init(&t->pool, sizeof(struct flow), FLOWS_PER_CHUNK, 0);
-    if (!t->buckets) {
+    if (!t->buckets || !t->recent_ids) {
+        fc_digest_set_destroy(t->recent_ids);
+        free(t->buckets);
         free(t);
         return NULL;
     }
@@ -87,6 +96,7 @@ void fc_flow_table_destroy(struct fc_flow_table *t)
     if (!t)
         return;
     fc_pool_destroy(&t->pool);
+    fc_digest_set_destroy(t->recent_ids);
     free(t->buckets);
     free(t);
 }
@@ -157,6 +167,30 @@ static void count_record(struct fc_counters *cnt, const struct fc_flow_record *r
     fc_count(cnt, by_reason[r->end_reason]);
 }
 
+/* The flow_id as 128 bits of its hex digits. */
+static struct fc_digest id_digest(const struct fc_flow_record *r)
+{
+    struct fc_digest d = { 0, 0 };
+    for (int i = 0; i < FC_FLOW_ID_HEX; i++) {
+        uint64_t nibble = (uint64_t)(r->flow_id[i] <= '9' ? r->flow_id[i] - '0'
+                                                          : r->flow_id[i] - 'a' + 10);
+        if (i < 16)
+            d.a = d.a << 4 | nibble;
+        else
+            d.b = d.b << 4 | nibble;
+    }
+    return d;
+}
+
+static void assign_ids(struct fc_flow_table *t, struct fc_flow_record *r)
+{
+    uint32_t occurrence = 0;
+    fc_record_finish(r, occurrence);
+    while (fc_digest_set_contains(t->recent_ids, id_digest(r)))
+        fc_record_finish(r, ++occurrence);
+    fc_digest_set_insert(t->recent_ids, id_digest(r), r->first_ts);
+}
+
 /* Hands the flow's current record to the sink. */
 static void export_record(struct fc_flow_table *t, struct flow *f, enum fc_end_reason reason)
 {
@@ -165,7 +199,7 @@ static void export_record(struct fc_flow_table *t, struct flow *f, enum fc_end_r
         fc_tcp_track_rtt(&f->tcp, &f->rec);
     else
         f->rec.rtt_server = f->rec.rtt_client = FC_TIME_UNKNOWN;
-    fc_record_finish(&f->rec);
+    assign_ids(t, &f->rec);
     count_record(t->cnt, &f->rec);
     t->sink(t->sink_arg, &f->rec);
 }

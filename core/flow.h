@@ -109,7 +109,8 @@ void fc_flow_key_make(const struct fc_packet *p, bool vlan_in_key, struct fc_flo
                       uint8_t *sender_end);
 uint64_t fc_flow_key_hash(const struct fc_flow_key *k);
 
-/* Computes flow_id and community_id into the record. */
-void fc_record_finish(struct fc_flow_record *r);
+/* Computes flow_id (see record.c; occurrence is 0 but for repeated
+ * copies of a flow) and community_id into the record. */
+void fc_record_finish(struct fc_flow_record *r, uint32_t occurrence);
 
 #endif

@@ -45,6 +45,10 @@
 #define FC_DEFAULT_IDLE_TIMEOUT_S 300u   /* as Zeek's tcp_inactivity_timeout, YAF's idle */
 #define FC_DEFAULT_ACTIVE_TIMEOUT_S 1800u /* as YAF and nfdump/nfcapd */
 #define FC_DEFAULT_TCP_CLOSE_GRACE_S 5u  /* as Zeek's tcp_close_delay */
+/* Copies from two taps of one link arrive within microseconds to a few
+ * milliseconds of each other; a genuine retransmission comes an RTT later
+ * and, with TCP timestamps, differs anyway. */
+#define FC_DEFAULT_DEDUP_WINDOW_MS 50u
 
 /* A segment arriving before the highest sequence seen is out of order
  * (not a retransmission) when it comes within this time of that highest

@@ -41,6 +41,7 @@ struct fc_pkt_ip {
     uint8_t src[16];     /* IPv4 in the first 4 bytes, rest zero */
     uint8_t dst[16];
     uint32_t total_len;  /* IP bytes as the header states (IPv6: 40 + payload length) */
+    uint32_t l3_off;     /* offset of the IP header in the packet */
     uint32_t l4_off;     /* offset of the transport header in the packet */
     uint32_t l4_len;     /* transport bytes the IP header states (header + payload) */
     bool fragment;       /* part of a fragmented datagram */

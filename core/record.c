@@ -6,12 +6,15 @@
  *   vlan_count (1) | vlan ids (2 each, BE) | endpoint 0 address (16) |
  *   endpoint 0 port (2, BE) | endpoint 1 address (16) | endpoint 1 port (2) |
  *   first packet time (8, BE, ns since the epoch) | seq (4, BE) |
- *   first packet's number in its input (8, BE)
+ *   [occurrence (4, BE), only when not 0]
  * with endpoints in canonical order (the lower address/port first), so the
- * same flow gets the same id on every run and from any tool that follows
- * this recipe. The packet number tells apart two records that a capture
- * holding the same packets twice would otherwise give the same id. 96 bits
- * keep the chance of any collision among a billion records below 1e-11.
+ * same flow gets the same id on every run, however the evidence is split,
+ * compressed or named, and from any tool that follows this recipe. Two
+ * records can share key, first packet time and seq only when the input
+ * holds the same packets twice (a capture concatenated with itself); the
+ * second such record has occurrence 1, the third 2, and so on, in the
+ * order records end. 96 bits keep the chance of any collision among a
+ * billion records below 1e-11.
  */
 #include <openssl/evp.h>
 #include <string.h>
@@ -27,11 +30,11 @@ static size_t put_be(uint8_t *out, uint64_t v, unsigned bytes)
     return bytes;
 }
 
-static void make_flow_id(struct fc_flow_record *r)
+static void make_flow_id(struct fc_flow_record *r, uint32_t occurrence)
 {
     static const char domain[] = "flowcase-flow-v1";
     const struct fc_flow_key *k = &r->key;
-    uint8_t buf[sizeof domain + 4 + FC_VLAN_KEY_DEPTH * 2 + 2 * 18 + 20];
+    uint8_t buf[sizeof domain + 4 + FC_VLAN_KEY_DEPTH * 2 + 2 * 18 + 16];
     size_t n = 0;
     memcpy(buf, domain, sizeof domain - 1);
     n += sizeof domain - 1;
@@ -48,7 +51,8 @@ static void make_flow_id(struct fc_flow_record *r)
     }
     n += put_be(buf + n, (uint64_t)r->first_ts, 8);
     n += put_be(buf + n, r->seq, 4);
-    n += put_be(buf + n, r->first.number, 8);
+    if (occurrence)
+        n += put_be(buf + n, occurrence, 4);
 
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned int dlen = 0;
@@ -93,8 +97,8 @@ static void make_community_id(struct fc_flow_record *r)
     fc_community_id(&t, 0, r->community_id);
 }
 
-void fc_record_finish(struct fc_flow_record *r)
+void fc_record_finish(struct fc_flow_record *r, uint32_t occurrence)
 {
-    make_flow_id(r);
+    make_flow_id(r, occurrence);
     make_community_id(r);
 }

@@ -30,6 +30,10 @@ const struct fc_option fc_options_table[] = {
         "after a TCP close (both FINs or a RST), wait this long for trailing packets (default 5s)"),
     OPT("vlan_key", 0, FC_OPT_BOOL, vlan_key, NULL,
         "VLAN ids are part of the flow key (default true; --no-vlan-key merges VLANs)"),
+    OPT("dedup", 0, FC_OPT_BOOL, dedup, NULL,
+        "drop an IP packet already seen within the dedup window (overlapping captures)"),
+    OPT("dedup_window", 0, FC_OPT_SECONDS, dedup_window, "TIME",
+        "how close in packet time a copy must be to count as a duplicate (default 50ms)"),
     OPT("quiet", 'q', FC_OPT_BOOL, quiet, NULL,
         "no progress, notices or end-of-run summary on stderr (problems are still reported)"),
     OPT("inputs", 0, FC_OPT_INPUTS, inputs, "FILE...",
@@ -47,6 +51,7 @@ void fc_options_defaults(struct fc_options *o)
     o->active_timeout = FC_DEFAULT_ACTIVE_TIMEOUT_S * FC_NS_PER_SEC;
     o->tcp_close_grace = FC_DEFAULT_TCP_CLOSE_GRACE_S * FC_NS_PER_SEC;
     o->vlan_key = true;
+    o->dedup_window = FC_DEFAULT_DEDUP_WINDOW_MS * (FC_NS_PER_SEC / 1000);
 }
 
 static void free_inputs(struct fc_options *o)

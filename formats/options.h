@@ -24,6 +24,8 @@ struct fc_options {
     fc_time active_timeout;
     fc_time tcp_close_grace;
     bool vlan_key;
+    bool dedup;
+    fc_time dedup_window;
     bool quiet;
     char **inputs;
     size_t ninputs;
