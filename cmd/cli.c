@@ -161,9 +161,11 @@ enum fc_cli_action fc_cli_parse_convert(int argc, char **argv, struct fc_options
 
 void fc_cli_convert_usage(FILE *out)
 {
-    fprintf(out, "usage: flowcase convert [OPTIONS] -o DIR|- FILE...\n\n"
-                 "Reads pcap and pcapng captures (recognised by content) in the order given and\n"
-                 "writes one record per bidirectional flow.\n\noptions:\n");
+    fprintf(out, "usage: flowcase convert [OPTIONS] -o DIR|- INPUT...\n\n"
+                 "Reads a case: pcap and pcapng captures, compressed or in tar, zip, 7z or cpio\n"
+                 "archives, and directories of them (recognised by content), merged into one\n"
+                 "stream in packet-time order, and writes one record per bidirectional flow,\n"
+                 "stats.json and the evidence manifest manifest.json.\n\noptions:\n");
     for (size_t i = 0; i < fc_options_count; i++) {
         const struct fc_option *opt = &fc_options_table[i];
         if (opt->kind == FC_OPT_INPUTS)

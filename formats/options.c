@@ -37,7 +37,7 @@ const struct fc_option fc_options_table[] = {
     OPT("quiet", 'q', FC_OPT_BOOL, quiet, NULL,
         "no progress, notices or end-of-run summary on stderr (problems are still reported)"),
     OPT("inputs", 0, FC_OPT_INPUTS, inputs, "FILE...",
-        "capture files to read (pcap or pcapng), in this order"),
+        "capture files and directories to read, merged by packet time"),
 };
 
 const size_t fc_options_count = sizeof fc_options_table / sizeof fc_options_table[0];
