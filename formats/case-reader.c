@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "formats/evidence-file.h"
 #include "formats/in-source.h"
 
 /* A packet that goes back in time by more than this within one stream is
@@ -36,6 +37,10 @@ struct fc_case {
     struct open_input **heap;
     size_t nheap;
     struct open_input *returned; /* its pending packet was handed out last */
+    /* The next file in time order, opened ahead so that its first blocks
+     * are read and hashed before the merge needs them. */
+    struct fc_evidence_file *prefetch;
+    size_t prefetch_rank;
     struct fc_capture_table captures;
     size_t captures_cap;
     uint64_t total_bytes;
@@ -143,7 +148,7 @@ static int expand(struct fc_case *k, char *const *paths, size_t npaths)
 static fc_time probe(struct fc_input_info *in)
 {
     struct fc_diag quiet = { 0 };
-    struct fc_source *s = fc_source_open(in, FC_SOURCE_PROBE, &quiet);
+    struct fc_source *s = fc_source_open(in, FC_SOURCE_PROBE, &quiet, NULL);
     fc_time first = INT64_MAX;
     struct fc_capture *c;
     while (s && first == INT64_MAX && (c = fc_source_next(s, 0))) {
@@ -304,12 +309,38 @@ static void close_input(struct fc_case *k, struct open_input *o)
     free(o);
 }
 
+/* The evidence file prefetched for place `rank` of the order, if any. */
+static struct fc_evidence_file *take_prefetch(struct fc_case *k, size_t rank)
+{
+    struct fc_evidence_file *f = NULL;
+    if (k->prefetch && k->prefetch_rank == rank) {
+        f = k->prefetch;
+        k->prefetch = NULL;
+    }
+    return f;
+}
+
+/* Starts reading the file at place `rank` ahead of its turn. */
+static void prefetch(struct fc_case *k, size_t rank)
+{
+    if (k->prefetch || rank >= k->ninputs || k->first_ts[k->order[rank]] == INT64_MAX)
+        return;
+    const char *path = k->inputs[k->order[rank]].path;
+    if (fc_source_needs_seeking(path))
+        return;
+    k->prefetch = fc_evidence_open(path); /* a failure is reported when its turn comes */
+    k->prefetch_rank = rank;
+}
+
 /* Opens the input at place `rank` of the order and loads its first packet. */
 static void open_input(struct fc_case *k, size_t rank)
 {
     size_t i = k->order[rank];
+    struct fc_evidence_file *ahead = take_prefetch(k, rank);
     struct open_input *o = calloc(1, sizeof *o);
-    struct fc_source *src = o ? fc_source_open(&k->inputs[i], FC_SOURCE_READ, k->diag) : NULL;
+    struct fc_source *src =
+        o ? fc_source_open(&k->inputs[i], FC_SOURCE_READ, k->diag, ahead) : NULL;
+    prefetch(k, rank + 1);
     if (!src) {
         free(o);
         return;
@@ -402,8 +433,9 @@ void fc_case_finish(struct fc_case *k)
     /* Inputs never opened (the run stopped early) are still hashed and
      * described, so the manifest covers every file. */
     while (k->next_open < k->ninputs) {
-        size_t i = k->order[k->next_open++];
-        struct fc_source *src = fc_source_open(&k->inputs[i], FC_SOURCE_READ, k->diag);
+        size_t rank = k->next_open++;
+        struct fc_source *src = fc_source_open(&k->inputs[k->order[rank]], FC_SOURCE_READ,
+                                               k->diag, take_prefetch(k, rank));
         fc_source_close(src);
     }
 }
@@ -412,6 +444,7 @@ void fc_case_free(struct fc_case *k)
 {
     if (!k)
         return;
+    fc_evidence_close(k->prefetch, NULL);
     for (size_t i = 0; i < k->ninputs; i++)
         fc_input_info_free(&k->inputs[i]);
     free(k->inputs);

@@ -1,8 +1,9 @@
 /*
- * Evidence file reader: see evidence-file.h. The ring has RING_BLOCKS
- * slots; the reader thread fills slot i only after the caller has released
- * it, i.e. has asked for a later block, which is libarchive's contract for
- * client buffers (valid until the next read callback).
+ * Evidence file reader: see evidence-file.h. The reader thread reads a
+ * block, hands it out at once, then hashes it while the caller decodes it
+ * (both only read it). A slot is reused only once the caller has released
+ * it, that is has asked for a later block (libarchive's contract for client
+ * buffers), and the thread has hashed it.
  */
 #include "formats/evidence-file.h"
 
@@ -19,7 +20,8 @@
 
 struct slot {
     size_t len;
-    bool full;
+    bool readable; /* read, not yet released by the caller */
+    bool hashing;  /* read, not yet hashed */
 };
 
 struct fc_evidence_file {
@@ -34,17 +36,22 @@ struct fc_evidence_file {
     unsigned fill;   /* next slot the thread fills */
     unsigned take;   /* next slot the caller takes */
     bool holding;    /* the caller holds slot take - 1 */
-    bool eof;        /* the thread reached the end (or failed) */
+    bool eof;        /* the thread read the end (or failed) */
     int error;       /* errno of a failed read */
     struct fc_sha256 hash;
 };
+
+static bool slot_free(const struct slot *s)
+{
+    return !s->readable && !s->hashing;
+}
 
 static void *reader_thread(void *arg)
 {
     struct fc_evidence_file *f = arg;
     for (;;) {
         pthread_mutex_lock(&f->lock);
-        while (f->slots[f->fill].full)
+        while (!slot_free(&f->slots[f->fill]))
             pthread_cond_wait(&f->changed, &f->lock);
         unsigned i = f->fill;
         pthread_mutex_unlock(&f->lock);
@@ -54,22 +61,25 @@ static void *reader_thread(void *arg)
         do
             n = read(f->fd, block, BLOCK_SIZE);
         while (n < 0 && errno == EINTR);
-        if (n > 0)
-            fc_sha256_update(&f->hash, block, (size_t)n);
 
         pthread_mutex_lock(&f->lock);
         if (n <= 0) {
             f->eof = true;
             f->error = n < 0 ? errno : 0;
         } else {
-            f->slots[i].len = (size_t)n;
-            f->slots[i].full = true;
+            f->slots[i] = (struct slot){ (size_t)n, true, true };
             f->fill = (i + 1) % RING_BLOCKS;
         }
         pthread_cond_broadcast(&f->changed);
         pthread_mutex_unlock(&f->lock);
         if (n <= 0)
             return NULL;
+
+        fc_sha256_update(&f->hash, block, (size_t)n);
+        pthread_mutex_lock(&f->lock);
+        f->slots[i].hashing = false;
+        pthread_cond_broadcast(&f->changed);
+        pthread_mutex_unlock(&f->lock);
     }
 }
 
@@ -115,25 +125,18 @@ fail: {
 }
 }
 
-/* Gives the held block back to the reader thread. Called with the lock. */
-static void release_held(struct fc_evidence_file *f)
-{
-    if (!f->holding)
-        return;
-    unsigned held = (f->take + RING_BLOCKS - 1) % RING_BLOCKS;
-    f->slots[held].full = false;
-    f->holding = false;
-    pthread_cond_broadcast(&f->changed);
-}
-
 ssize_t fc_evidence_read(struct fc_evidence_file *f, const void **block)
 {
     pthread_mutex_lock(&f->lock);
-    release_held(f);
-    while (!f->slots[f->take].full && !f->eof)
+    if (f->holding) {
+        f->slots[(f->take + RING_BLOCKS - 1) % RING_BLOCKS].readable = false;
+        f->holding = false;
+        pthread_cond_broadcast(&f->changed);
+    }
+    while (!f->slots[f->take].readable && !f->eof)
         pthread_cond_wait(&f->changed, &f->lock);
     ssize_t n;
-    if (f->slots[f->take].full) {
+    if (f->slots[f->take].readable) {
         *block = f->blocks + (size_t)f->take * BLOCK_SIZE;
         n = (ssize_t)f->slots[f->take].len;
         f->take = (f->take + 1) % RING_BLOCKS;
@@ -159,16 +162,18 @@ uint64_t fc_evidence_position(const struct fc_evidence_file *f)
 
 int fc_evidence_close(struct fc_evidence_file *f, uint8_t sha256[FC_SHA256_LEN])
 {
+    if (!f)
+        return -1;
     const void *block;
     ssize_t n;
     while ((n = fc_evidence_read(f, &block)) > 0)
         ; /* the thread hashes what nobody decoded */
     int saved = errno;
-    pthread_join(f->thread, NULL);
+    pthread_join(f->thread, NULL); /* it hashed every block before reading the end */
     pthread_mutex_destroy(&f->lock);
     pthread_cond_destroy(&f->changed);
     close(f->fd);
-    if (n == 0)
+    if (n == 0 && sha256)
         fc_sha256_final(&f->hash, sha256);
     else
         fc_sha256_discard(&f->hash);

@@ -29,8 +29,8 @@ uint64_t fc_evidence_size(const struct fc_evidence_file *f);
 uint64_t fc_evidence_position(const struct fc_evidence_file *f);
 
 /* Reads and hashes whatever the caller did not consume, stops the thread
- * and frees f. Returns 0 with the digest, or -1 when the file could not
- * be read to its end (errno). */
+ * and frees f (NULL is ignored). Returns 0 with the digest (when sha256 is
+ * not NULL), or -1 when the file could not be read to its end (errno). */
 int fc_evidence_close(struct fc_evidence_file *f, uint8_t sha256[FC_SHA256_LEN]);
 
 #endif

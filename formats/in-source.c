@@ -5,6 +5,9 @@
  *        --(member blocks: member SHA-256)--> [inner archive: member's own compression]
  *        --(capture SHA-256 when decompressed)--> capture reader
  *
+ * A plain pcap or pcapng file (the common case) bypasses libarchive: its
+ * blocks go from the evidence thread straight to the capture reader.
+ *
  * Only libarchive's built-in decoders are enabled (no external programs),
  * and only the containers flowcase documents. The zip reader is the
  * streaming one, so that zip files are read front to back in one pass; 7z
@@ -24,6 +27,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "formats/async-hash.h"
 #include "formats/evidence-file.h"
 
 #define LIBARCHIVE_BLOCK 65536 /* read size of libarchive's own file reader (7z, probes) */
@@ -34,6 +38,9 @@ struct fc_source {
     struct fc_diag *diag;
     enum fc_source_mode mode;
     struct fc_evidence_file *file; /* NULL when libarchive reads the file itself */
+    bool plain;     /* an uncompressed capture: no libarchive at all */
+    const void *first; /* the file's first block, read to look at, handed to libarchive */
+    ssize_t first_len;
     struct archive *outer;
     bool raw;       /* no container: the file's content is one capture stream */
     bool started;   /* the first header has been read */
@@ -47,10 +54,8 @@ struct fc_source {
     size_t block_len;
     bool held;      /* the first block was read to look at, and is handed out again */
     bool failed;    /* the member's data could not be read to its end */
-    bool hash_member;
-    bool hash_capture;
-    struct fc_sha256 member_hash;
-    struct fc_sha256 capture_hash;
+    struct fc_async_hash *member_hash;
+    struct fc_async_hash *capture_hash;
     uint64_t member_bytes;
     uint64_t capture_bytes;
 };
@@ -162,6 +167,11 @@ static void report_file(struct fc_source *s, enum fc_diag_level level, const cha
 static la_ssize_t evidence_read(struct archive *a, void *client, const void **buf)
 {
     struct fc_source *s = client;
+    if (s->first) {
+        *buf = s->first;
+        s->first = NULL;
+        return s->first_len;
+    }
     ssize_t n = fc_evidence_read(s->file, buf);
     if (n < 0)
         archive_set_error(a, errno, "read error: %s", strerror(errno));
@@ -169,7 +179,7 @@ static la_ssize_t evidence_read(struct archive *a, void *client, const void **bu
 }
 
 /* 7z is the one container that needs seeking: peek at its magic. */
-static bool is_7zip(const char *path)
+bool fc_source_needs_seeking(const char *path)
 {
     uint8_t magic[6];
     int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -181,35 +191,87 @@ static bool is_7zip(const char *path)
     return yes;
 }
 
-struct fc_source *fc_source_open(struct fc_input_info *in, enum fc_source_mode mode,
-                                 struct fc_diag *diag)
+static bool capture_magic(const uint8_t *b, ssize_t n)
 {
-    struct fc_source *s = calloc(1, sizeof *s);
-    if (!s)
-        return NULL;
-    s->in = in;
-    s->diag = diag;
-    s->mode = mode;
+    static const uint8_t magics[][4] = {
+        { 0xd4, 0xc3, 0xb2, 0xa1 }, { 0xa1, 0xb2, 0xc3, 0xd4 }, /* pcap, microseconds */
+        { 0x4d, 0x3c, 0xb2, 0xa1 }, { 0xa1, 0xb2, 0x3c, 0x4d }, /* pcap, nanoseconds */
+        { 0x34, 0xcd, 0xb2, 0xa1 }, { 0xa1, 0xb2, 0xcd, 0x34 }, /* modified pcap */
+        { 0x0a, 0x0d, 0x0d, 0x0a },                             /* pcapng */
+    };
+    for (size_t i = 0; n >= 4 && i < sizeof magics / sizeof magics[0]; i++) {
+        if (memcmp(b, magics[i], 4) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* Opens the reading pass over an evidence thread; plain captures skip
+ * libarchive. Returns false when the file cannot be read (reported). */
+static bool open_evidence(struct fc_source *s, struct fc_evidence_file *prefetched)
+{
+    s->file = prefetched ? prefetched : fc_evidence_open(s->in->path);
+    if (!s->file) {
+        report_file(s, FC_DIAG_ERROR, "cannot open: %s", strerror(errno));
+        return false;
+    }
+    s->in->size = fc_evidence_size(s->file);
+    const void *b;
+    ssize_t n = fc_evidence_read(s->file, &b);
+    if (n > 0 && capture_magic(b, n)) {
+        s->plain = true;
+        s->block = b;
+        s->block_len = (size_t)n;
+        return true;
+    }
+    s->first = n > 0 ? b : NULL;
+    s->first_len = n;
     s->outer = new_outer();
     if (!s->outer) {
         report_file(s, FC_DIAG_ERROR, "out of memory");
-        fc_source_close(s);
-        return NULL;
+        return false;
     }
-    int rc;
-    if (mode == FC_SOURCE_PROBE || is_7zip(in->path)) {
-        s->hash_file_again = mode == FC_SOURCE_READ;
-        rc = archive_read_open_filename(s->outer, in->path, LIBARCHIVE_BLOCK);
-    } else if ((s->file = fc_evidence_open(in->path))) {
-        in->size = fc_evidence_size(s->file);
-        rc = archive_read_open(s->outer, s, NULL, evidence_read, NULL);
-    } else {
-        report_file(s, FC_DIAG_ERROR, "cannot open: %s", strerror(errno));
-        fc_source_close(s);
-        return NULL;
-    }
-    if (rc != ARCHIVE_OK) {
+    if (archive_read_open(s->outer, s, NULL, evidence_read, NULL) != ARCHIVE_OK) {
         report_file(s, FC_DIAG_ERROR, "cannot be read: %s", archive_error_string(s->outer));
+        return false;
+    }
+    return true;
+}
+
+/* Probes, and 7z files, are read by libarchive's own file reader. */
+static bool open_with_libarchive(struct fc_source *s)
+{
+    s->outer = new_outer();
+    if (!s->outer) {
+        report_file(s, FC_DIAG_ERROR, "out of memory");
+        return false;
+    }
+    if (archive_read_open_filename(s->outer, s->in->path, LIBARCHIVE_BLOCK) != ARCHIVE_OK) {
+        report_file(s, FC_DIAG_ERROR, "cannot be read: %s", archive_error_string(s->outer));
+        return false;
+    }
+    return true;
+}
+
+struct fc_source *fc_source_open(struct fc_input_info *in, enum fc_source_mode mode,
+                                 struct fc_diag *diag, struct fc_evidence_file *prefetched)
+{
+    struct fc_source *s = calloc(1, sizeof *s);
+    if (!s) {
+        fc_evidence_close(prefetched, NULL);
+        return NULL;
+    }
+    s->in = in;
+    s->diag = diag;
+    s->mode = mode;
+    bool ok;
+    if (mode == FC_SOURCE_PROBE || (!prefetched && fc_source_needs_seeking(in->path))) {
+        s->hash_file_again = mode == FC_SOURCE_READ;
+        ok = open_with_libarchive(s);
+    } else {
+        ok = open_evidence(s, prefetched);
+    }
+    if (!ok) {
         s->done = true;
         fc_source_close(s);
         return NULL;
@@ -224,6 +286,19 @@ uint64_t fc_source_position(const struct fc_source *s)
     return s->outer ? (uint64_t)archive_filter_bytes(s->outer, -1) : 0;
 }
 
+/* The next block of a plain capture, straight from the evidence thread. */
+static ssize_t plain_block(struct fc_source *s, const void **buf)
+{
+    ssize_t n = fc_evidence_read(s->file, buf);
+    if (n < 0) {
+        if (!s->failed)
+            fc_capture_info_report(s->diag, s->ci, FC_DIAG_ERROR, FC_DIAG_NO_PACKET,
+                                   s->member_bytes, "read error: %s", strerror(errno));
+        s->failed = true;
+    }
+    return n;
+}
+
 /* The next bytes of the member as its archive stores them (after the
  * archive's own compression, before the member's). Returns the length,
  * 0 at the member's end, -1 when its data is damaged (reported). */
@@ -234,6 +309,8 @@ static ssize_t member_block(struct fc_source *s, const void **buf)
         *buf = s->block;
         return (ssize_t)s->block_len;
     }
+    if (s->plain)
+        return plain_block(s, buf);
     size_t size;
     la_int64_t offset;
     int r = archive_read_data_block(s->outer, buf, &size, &offset);
@@ -254,8 +331,8 @@ static ssize_t member_block(struct fc_source *s, const void **buf)
         s->failed = true;
         return -1;
     }
-    if (s->hash_member)
-        fc_sha256_update(&s->member_hash, *buf, size);
+    if (s->member_hash)
+        fc_async_hash_update(s->member_hash, *buf, size);
     s->member_bytes += size;
     return (ssize_t)size;
 }
@@ -302,8 +379,8 @@ static ssize_t capture_read(void *ctx, void *buf, size_t n)
         s->block += got;
         s->block_len -= (size_t)got;
     }
-    if (got > 0 && s->hash_capture)
-        fc_sha256_update(&s->capture_hash, buf, (size_t)got);
+    if (got > 0 && s->capture_hash)
+        fc_async_hash_update(s->capture_hash, buf, (size_t)got);
     s->capture_bytes += (uint64_t)(got > 0 ? got : 0);
     return got;
 }
@@ -371,58 +448,78 @@ static void describe_file(struct fc_source *s)
     s->in->compression = filter_names(s->outer);
 }
 
-struct fc_capture *fc_source_next(struct fc_source *s, uint32_t index)
+/* Starts reading one capture stream: the member (or file) just reached. */
+static struct fc_capture *open_stream(struct fc_source *s, const char *member, uint32_t index)
 {
-    while (!s->done) {
+    bool reading = s->mode == FC_SOURCE_READ;
+    if (reading) {
+        s->ci = fc_capture_info_new(s->in, member);
+        if (!s->ci) {
+            report_file(s, FC_DIAG_ERROR, "out of memory");
+            s->done = true;
+            return NULL;
+        }
+    } else {
+        memset(&s->scratch, 0, sizeof s->scratch);
+        s->scratch.input = s->in;
+        s->ci = &s->scratch;
+    }
+    if (s->raw && s->outer && reading)
+        s->ci->compression = filter_names(s->outer);
+    s->member_hash = reading && !s->raw ? fc_async_hash_start() : NULL;
+    s->member_bytes = s->capture_bytes = 0;
+    s->failed = false;
+    if (!s->plain)
+        open_member(s);
+    s->capture_hash = reading && s->ci->compression ? fc_async_hash_start() : NULL;
+    struct fc_diag quiet = { 0 };
+    return fc_capture_open(capture_read, s, s->ci, index, not_capture_level(s, member),
+                           reading ? s->diag : &quiet);
+}
+
+/* Moves to the next regular member (or to the single stream of a file
+ * without container). False at the end of the archive. */
+static bool next_entry(struct fc_source *s, const char **member)
+{
+    for (;;) {
         struct archive_entry *entry;
         int r = archive_read_next_header(s->outer, &entry);
         if (r == ARCHIVE_EOF) {
             if (!s->started)
                 report_file(s, not_capture_level(s, NULL), "empty file: not a capture");
-            s->done = true;
-            break;
+            return false;
         }
         if (r < ARCHIVE_WARN) {
             report_file(s, FC_DIAG_ERROR, "archive damaged here: %s",
                         archive_error_string(s->outer));
-            s->done = true;
-            break;
+            return false;
         }
         if (r == ARCHIVE_WARN)
             report_file(s, FC_DIAG_WARNING, "archive header: %s", archive_error_string(s->outer));
         if (!s->started)
             describe_file(s);
-        if (!s->raw && archive_entry_filetype(entry) != AE_IFREG)
-            continue; /* directories, links */
-        const char *member = s->raw ? NULL : archive_entry_pathname(entry);
-        if (s->mode == FC_SOURCE_READ) {
-            s->ci = fc_capture_info_new(s->in, member);
-            if (!s->ci) {
-                report_file(s, FC_DIAG_ERROR, "out of memory");
-                s->done = true;
-                break;
-            }
-        } else {
-            memset(&s->scratch, 0, sizeof s->scratch);
-            s->scratch.input = s->in;
-            s->ci = &s->scratch;
+        if (s->raw || archive_entry_filetype(entry) == AE_IFREG) {
+            *member = s->raw ? NULL : archive_entry_pathname(entry);
+            return true;
         }
-        if (s->raw)
-            s->ci->compression = s->mode == FC_SOURCE_READ ? filter_names(s->outer) : NULL;
-        s->hash_member = s->mode == FC_SOURCE_READ && !s->raw &&
-                         fc_sha256_init(&s->member_hash) == 0;
-        s->member_bytes = s->capture_bytes = 0;
-        s->failed = false;
-        open_member(s);
-        s->hash_capture = s->mode == FC_SOURCE_READ && s->ci->compression &&
-                          fc_sha256_init(&s->capture_hash) == 0;
-        struct fc_diag quiet = { 0 };
-        struct fc_capture *c =
-            fc_capture_open(capture_read, s, s->ci, index, not_capture_level(s, member),
-                            s->mode == FC_SOURCE_READ ? s->diag : &quiet);
+    }
+}
+
+struct fc_capture *fc_source_next(struct fc_source *s, uint32_t index)
+{
+    while (!s->done) {
+        const char *member = NULL;
+        if (s->plain) {
+            s->raw = s->started = s->done = true;
+        } else if (!next_entry(s, &member)) {
+            s->done = true;
+            break;
+        }
+        struct fc_capture *c = open_stream(s, member, index);
         if (c)
             return c;
-        fc_source_end_capture(s, NULL);
+        if (s->ci)
+            fc_source_end_capture(s, NULL);
     }
     return NULL;
 }
@@ -445,17 +542,17 @@ void fc_source_end_capture(struct fc_source *s, struct fc_capture *c)
         fc_diag_log_free(&ci->log);
         free(ci->compression);
     }
-    if (s->hash_member) {
-        fc_sha256_final(&s->member_hash, ci->member_sha256);
+    if (s->member_hash) {
+        fc_async_hash_finish(s->member_hash, ci->member_sha256);
         ci->has_member_hash = !s->failed;
         ci->member_size = s->member_bytes;
     }
-    if (s->hash_capture) {
-        fc_sha256_final(&s->capture_hash, ci->capture_sha256);
+    if (s->capture_hash) {
+        fc_async_hash_finish(s->capture_hash, ci->capture_sha256);
         ci->has_capture_hash = !s->failed;
         ci->capture_size = s->capture_bytes;
     }
-    s->hash_member = s->hash_capture = false;
+    s->member_hash = s->capture_hash = NULL;
     if (s->inner)
         archive_read_free(s->inner);
     s->inner = NULL;
@@ -471,7 +568,7 @@ void fc_source_close(struct fc_source *s)
         return;
     if (s->ci)
         fc_source_end_capture(s, NULL);
-    if (s->mode == FC_SOURCE_READ && s->outer) {
+    if (s->mode == FC_SOURCE_READ && (s->outer || s->plain)) {
         /* Members never reached (after an early stop) still count in the
          * file's hash, which the evidence thread computes as it drains. */
         struct fc_capture *c;

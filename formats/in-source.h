@@ -19,10 +19,18 @@ enum fc_source_mode {
     FC_SOURCE_READ,  /* the reading pass: hashes, diagnostics */
 };
 
-/* Opens in->path. NULL when the file cannot be opened as any supported
- * format; the reason has been reported in in->log. */
+struct fc_evidence_file;
+
+/* Opens in->path. In read mode, `prefetched` is the file already opened
+ * (fc_evidence_open) to read ahead, or NULL; the source takes it over.
+ * NULL when the file cannot be opened as any supported format; the reason
+ * has been reported in in->log. */
 struct fc_source *fc_source_open(struct fc_input_info *in, enum fc_source_mode mode,
-                                 struct fc_diag *diag);
+                                 struct fc_diag *diag, struct fc_evidence_file *prefetched);
+
+/* True for formats that libarchive must seek in (7z): these are not read
+ * through an evidence thread, so they cannot be prefetched. */
+bool fc_source_needs_seeking(const char *path);
 
 /* Opens the next capture stream of the file, giving its packets the
  * provenance index `index`; non-capture members are reported and passed.
