@@ -144,23 +144,6 @@ static int expand(struct fc_case *k, char *const *paths, size_t npaths)
 
 /* ---- probing and order ---------------------------------------------- */
 
-/* The time of the input's first packet, or INT64_MAX when it has none. */
-static fc_time probe(struct fc_input_info *in)
-{
-    struct fc_diag quiet = { 0 };
-    struct fc_source *s = fc_source_open(in, FC_SOURCE_PROBE, &quiet, NULL);
-    fc_time first = INT64_MAX;
-    struct fc_capture *c;
-    while (s && first == INT64_MAX && (c = fc_source_next(s, 0))) {
-        struct fc_packet p;
-        if (fc_capture_next(c, &p))
-            first = p.ts;
-        fc_source_end_capture(s, c);
-    }
-    fc_source_close(s);
-    return first;
-}
-
 static const struct fc_case *sort_case; /* qsort has no context argument */
 
 static int compare_order(const void *a, const void *b)
@@ -190,7 +173,7 @@ struct fc_case *fc_case_open(char *const *paths, size_t npaths, struct fc_diag *
         struct stat st;
         if (stat(k->inputs[i].path, &st) == 0)
             k->total_bytes += (uint64_t)st.st_size;
-        k->first_ts[i] = probe(&k->inputs[i]);
+        k->first_ts[i] = fc_source_first_time(&k->inputs[i]);
         k->order[i] = i;
     }
     sort_case = k;

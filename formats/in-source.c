@@ -593,3 +593,66 @@ void fc_source_close(struct fc_source *s)
     }
     free(s);
 }
+
+/* A byte source over a buffer, for probing the start of a plain capture. */
+struct memory_source {
+    const uint8_t *buf;
+    size_t len;
+    size_t pos;
+};
+
+static ssize_t memory_read(void *ctx, void *buf, size_t n)
+{
+    struct memory_source *m = ctx;
+    size_t take = m->len - m->pos < n ? m->len - m->pos : n;
+    memcpy(buf, m->buf + m->pos, take);
+    m->pos += take;
+    return (ssize_t)take;
+}
+
+#define PROBE_BYTES 65536 /* enough for the header and first packet of nearly any capture */
+
+/* Plain captures, most inputs, are probed from one read of their start. */
+static bool probe_plain(struct fc_input_info *in, fc_time *first)
+{
+    uint8_t *buf = malloc(PROBE_BYTES);
+    int fd = buf ? open(in->path, O_RDONLY | O_CLOEXEC) : -1;
+    ssize_t n = fd >= 0 ? pread(fd, buf, PROBE_BYTES, 0) : -1;
+    if (fd >= 0)
+        close(fd);
+    bool known = false;
+    if (n > 0 && capture_magic(buf, n)) {
+        struct memory_source m = { buf, (size_t)n, 0 };
+        struct fc_capture_info scratch = { .input = in };
+        struct fc_diag quiet = { 0 };
+        struct fc_capture *c =
+            fc_capture_open(memory_read, &m, &scratch, 0, FC_DIAG_NOTICE, &quiet);
+        struct fc_packet p;
+        if (c && fc_capture_next(c, &p)) {
+            *first = p.ts;
+            known = true;
+        }
+        fc_capture_close(c);
+        fc_diag_log_free(&scratch.log);
+    }
+    free(buf);
+    return known;
+}
+
+fc_time fc_source_first_time(struct fc_input_info *in)
+{
+    fc_time first = INT64_MAX;
+    if (probe_plain(in, &first))
+        return first;
+    struct fc_diag quiet = { 0 };
+    struct fc_source *s = fc_source_open(in, FC_SOURCE_PROBE, &quiet, NULL);
+    struct fc_capture *c;
+    while (s && first == INT64_MAX && (c = fc_source_next(s, 0))) {
+        struct fc_packet p;
+        if (fc_capture_next(c, &p))
+            first = p.ts;
+        fc_source_end_capture(s, c);
+    }
+    fc_source_close(s);
+    return first;
+}

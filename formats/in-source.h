@@ -48,6 +48,10 @@ uint64_t fc_source_position(const struct fc_source *s);
  * and compression in its input info, and frees s. */
 void fc_source_close(struct fc_source *s);
 
+/* The time of the file's first packet, or INT64_MAX when it has none;
+ * reads only the start of the file, and reports nothing. */
+fc_time fc_source_first_time(struct fc_input_info *in);
+
 /* A file name that promises a capture (.pcap, .pcapng, .cap ..., also
  * compressed): when such a file is not a capture, that is damage. */
 bool fc_capture_like_name(const char *name);
