@@ -15,6 +15,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "formats/spare.h"
+
 #define RING_BLOCKS 4
 #define BLOCK_SIZE (1u << 20)
 
@@ -41,36 +43,8 @@ struct fc_evidence_file {
     struct fc_sha256 hash;
 };
 
-/* Rings of files already closed, kept for the next file: a directory of
- * rotated captures opens one file after another, and a fresh ring would
- * cost page faults for every block of every file. */
-#define SPARE_RINGS 4
-static struct {
-    pthread_mutex_t lock;
-    uint8_t *rings[SPARE_RINGS];
-    unsigned n;
-} spare = { PTHREAD_MUTEX_INITIALIZER, { 0 }, 0 };
-
-static uint8_t *get_ring(void)
-{
-    uint8_t *ring = NULL;
-    pthread_mutex_lock(&spare.lock);
-    if (spare.n > 0)
-        ring = spare.rings[--spare.n];
-    pthread_mutex_unlock(&spare.lock);
-    return ring ? ring : malloc((size_t)RING_BLOCKS * BLOCK_SIZE);
-}
-
-static void put_ring(uint8_t *ring)
-{
-    pthread_mutex_lock(&spare.lock);
-    if (ring && spare.n < SPARE_RINGS) {
-        spare.rings[spare.n++] = ring;
-        ring = NULL;
-    }
-    pthread_mutex_unlock(&spare.lock);
-    free(ring);
-}
+/* Rings of files already closed, for the next file to open. */
+static struct fc_spare spare_rings = FC_SPARE_INIT((size_t)RING_BLOCKS * BLOCK_SIZE);
 
 static bool slot_free(const struct slot *s)
 {
@@ -129,7 +103,7 @@ struct fc_evidence_file *fc_evidence_open(const char *path)
     }
     f->size = (uint64_t)st.st_size;
     posix_fadvise(f->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-    f->blocks = get_ring();
+    f->blocks = fc_spare_get(&spare_rings);
     if (!f->blocks || fc_sha256_init(&f->hash) != 0) {
         errno = ENOMEM;
         goto fail;
@@ -149,7 +123,7 @@ fail: {
     if (f->fd >= 0)
         close(f->fd);
     fc_sha256_discard(&f->hash);
-    put_ring(f->blocks);
+    fc_spare_put(&spare_rings, f->blocks);
     free(f);
     errno = saved;
     return NULL;
@@ -208,7 +182,7 @@ int fc_evidence_close(struct fc_evidence_file *f, uint8_t sha256[FC_SHA256_LEN])
         fc_sha256_final(&f->hash, sha256);
     else
         fc_sha256_discard(&f->hash);
-    put_ring(f->blocks);
+    fc_spare_put(&spare_rings, f->blocks);
     free(f);
     errno = saved;
     return n == 0 ? 0 : -1;

@@ -7,8 +7,12 @@
 #include <unistd.h>
 
 #include "core/limits.h"
+#include "formats/spare.h"
 
 #define STREAM_READ_SIZE (1u << 20) /* one read() call; also the initial buffer */
+
+/* Buffers of the initial size, reused from one capture stream to the next. */
+static struct fc_spare spare_buffers = FC_SPARE_INIT(STREAM_READ_SIZE);
 
 void fc_stream_init(struct fc_stream *s, fc_source_read read, void *ctx)
 {
@@ -19,7 +23,10 @@ void fc_stream_init(struct fc_stream *s, fc_source_read read, void *ctx)
 
 void fc_stream_free(struct fc_stream *s)
 {
-    free(s->buf);
+    if (s->cap == STREAM_READ_SIZE)
+        fc_spare_put(&spare_buffers, s->buf);
+    else
+        free(s->buf);
     s->buf = NULL;
     s->cap = 0;
 }
@@ -55,6 +62,11 @@ static bool make_space(struct fc_stream *s, size_t want)
         return true;
     if (want > FC_MAX_BLOCK + 64)
         return false;
+    if (!s->buf && need == STREAM_READ_SIZE) {
+        s->buf = fc_spare_get(&spare_buffers);
+        s->cap = s->buf ? STREAM_READ_SIZE : 0;
+        return s->buf != NULL;
+    }
     uint8_t *b = realloc(s->buf, s->start + need);
     if (!b)
         return false;
