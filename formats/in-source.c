@@ -49,6 +49,7 @@ struct fc_source {
     /* The member being read. */
     struct fc_capture_info *ci;
     struct fc_capture_info scratch; /* the capture info of probe mode */
+    struct fc_diag quiet;           /* probe mode's diagnostics: kept, not printed */
     struct archive *inner;          /* the member's own compression, if any */
     const uint8_t *block;           /* member bytes not yet handed out */
     size_t block_len;
@@ -472,9 +473,8 @@ static struct fc_capture *open_stream(struct fc_source *s, const char *member, u
     if (!s->plain)
         open_member(s);
     s->capture_hash = reading && s->ci->compression ? fc_async_hash_start() : NULL;
-    struct fc_diag quiet = { 0 };
     return fc_capture_open(capture_read, s, s->ci, index, not_capture_level(s, member),
-                           reading ? s->diag : &quiet);
+                           reading ? s->diag : &s->quiet);
 }
 
 /* Moves to the next regular member (or to the single stream of a file
