@@ -23,6 +23,7 @@
 #include "formats/case-reader.h"
 #include "formats/config-yaml.h"
 #include "formats/manifest.h"
+#include "formats/path.h"
 #include "formats/stats-json.h"
 #include "formats/writer.h"
 
@@ -51,15 +52,6 @@ struct convert {
     struct fc_diag diag;
     struct fc_progress progress;
 };
-
-static char *join_path(const char *dir, const char *name)
-{
-    size_t n = strlen(dir) + strlen(name) + 2;
-    char *p = malloc(n);
-    if (p)
-        snprintf(p, n, "%s/%s", dir, name);
-    return p;
-}
 
 /* mkdir -p */
 static int make_dirs(const char *path)
@@ -103,7 +95,7 @@ static int open_writer(struct convert *cv, const char *name,
     struct output_file *file = &cv->files[cv->nwriters];
     file->name = name;
     if (!cv->to_stdout) {
-        file->final_path = join_path(cv->opt.output, name);
+        file->final_path = fc_path_join(cv->opt.output, name);
         size_t n = strlen(file->final_path) + 8;
         file->temp_path = malloc(n);
         if (!file->final_path || !file->temp_path)
@@ -264,7 +256,7 @@ static void print_summary(const struct convert *cv, unsigned damaged)
 
 static int write_stats(struct convert *cv)
 {
-    char *path = join_path(cv->opt.output, "stats.json");
+    char *path = fc_path_join(cv->opt.output, "stats.json");
     int rc = path ? fc_stats_write(path, &cv->engine.counters) : -1;
     if (rc != 0)
         fprintf(stderr, "flowcase: error: cannot write %s\n", path ? path : "stats.json");

@@ -13,6 +13,7 @@
 
 #include "cmd/cli.h"
 #include "cmd/commands.h"
+#include "formats/path.h"
 #include "formats/sha256.h"
 
 struct tally {
@@ -36,15 +37,6 @@ static bool exists(const char *path)
     return stat(path, &st) == 0;
 }
 
-static char *join(const char *dir, const char *name)
-{
-    size_t n = strlen(dir) + strlen(name) + 2;
-    char *p = malloc(n);
-    if (p)
-        snprintf(p, n, "%s/%s", dir, name);
-    return p;
-}
-
 /* Where an input is now: its absolute path at conversion, else its path
  * as given, from the conversion's working directory, else from here. */
 static char *locate_input(json_t *input, const char *workdir)
@@ -54,7 +46,7 @@ static char *locate_input(json_t *input, const char *workdir)
     if (abs && exists(abs))
         return strdup(abs);
     if (path && path[0] != '/' && workdir) {
-        char *p = join(workdir, path);
+        char *p = fc_path_join(workdir, path);
         if (p && exists(p))
             return p;
         free(p);
@@ -103,7 +95,7 @@ int fc_cmd_verify(int argc, char **argv)
         return FC_EXIT_USAGE;
     }
     const char *dir = argv[1];
-    char *manifest_path = join(dir, "manifest.json");
+    char *manifest_path = fc_path_join(dir, "manifest.json");
     json_error_t jerr;
     json_t *m = manifest_path ? json_load_file(manifest_path, 0, &jerr) : NULL;
     json_t *inputs = json_object_get(m, "inputs");
@@ -129,7 +121,7 @@ int fc_cmd_verify(int argc, char **argv)
     json_array_foreach(outputs, i, entry)
     {
         const char *name = json_string_value(json_object_get(entry, "path"));
-        char *path = name ? join(dir, name) : NULL;
+        char *path = name ? fc_path_join(dir, name) : NULL;
         check_file("output", name ? name : "?", path, entry, &t);
         free(path);
     }

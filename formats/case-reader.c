@@ -10,6 +10,7 @@
 
 #include "formats/evidence-file.h"
 #include "formats/in-source.h"
+#include "formats/path.h"
 
 /* A packet that goes back in time by more than this within one stream is
  * reported; smaller steps back happen when a capturing host merges queues
@@ -107,10 +108,8 @@ static int walk(struct fc_case *k, const char *dir, unsigned depth)
     closedir(d);
     qsort(names, n, sizeof *names, compare_names);
     for (size_t i = 0; i < n; i++) {
-        size_t len = strlen(dir) + strlen(names[i]) + 2;
-        char *path = rc == 0 ? malloc(len) : NULL;
+        char *path = rc == 0 ? fc_path_join(dir, names[i]) : NULL;
         if (path) {
-            snprintf(path, len, "%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", names[i]);
             struct stat st, lst;
             if (lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode) && stat(path, &st) == 0 &&
                 S_ISDIR(st.st_mode)) {

@@ -12,6 +12,7 @@
 #include "core/linktypes.h"
 #include "core/timefmt.h"
 #include "formats/json-text.h"
+#include "formats/path.h"
 #include "formats/sha256.h"
 #include "version.h"
 
@@ -130,20 +131,11 @@ static json_t *options_json(const struct fc_options *opt)
     return o;
 }
 
-static char *join(const char *dir, const char *name)
-{
-    size_t n = strlen(dir) + strlen(name) + 2;
-    char *p = malloc(n);
-    if (p)
-        snprintf(p, n, "%s/%s", dir, name);
-    return p;
-}
-
 static json_t *outputs_json(const struct fc_manifest_run *run, char *err, size_t errlen)
 {
     json_t *a = json_array();
     for (size_t i = 0; i < run->noutputs; i++) {
-        char *path = join(run->output_dir, run->outputs[i]);
+        char *path = fc_path_join(run->output_dir, run->outputs[i]);
         uint8_t digest[FC_SHA256_LEN];
         uint64_t size = 0;
         if (!path || fc_sha256_file(path, digest, &size) != 0) {
@@ -187,8 +179,8 @@ int fc_manifest_write(const struct fc_manifest_run *run, char *err, size_t errle
     json_object_set_new(root, "inputs", inputs);
     json_object_set_new(root, "outputs", outputs);
 
-    char *path = join(run->output_dir, "manifest.json.part");
-    char *final = join(run->output_dir, "manifest.json");
+    char *path = fc_path_join(run->output_dir, "manifest.json.part");
+    char *final = fc_path_join(run->output_dir, "manifest.json");
     FILE *f = path ? fopen(path, "w") : NULL;
     int rc = f && json_dumpf(root, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER) == 0 &&
                      fputc('\n', f) != EOF
