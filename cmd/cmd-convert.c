@@ -48,6 +48,7 @@ struct convert {
     struct output_file files[MAX_WRITERS];
     unsigned nwriters;
     unsigned nfiles; /* outputs written, for the manifest */
+    struct fc_row row;
     bool write_failed;
     struct fc_diag diag;
     struct fc_progress progress;
@@ -77,8 +78,9 @@ static int make_dirs(const char *path)
 static void sink(void *arg, const struct fc_flow_record *r)
 {
     struct convert *cv = arg;
+    fc_row_from_record(&cv->row, r, fc_case_captures(cv->inputs));
     for (unsigned i = 0; i < cv->nwriters; i++) {
-        if (!cv->write_failed && cv->writers[i]->ops->write(cv->writers[i], r) != 0) {
+        if (!cv->write_failed && cv->writers[i]->ops->write(cv->writers[i], &cv->row) != 0) {
             fprintf(stderr, "flowcase: error: cannot write %s: %s\n",
                     cv->to_stdout ? "standard output" : cv->files[i].final_path,
                     strerror(errno));
@@ -88,9 +90,8 @@ static void sink(void *arg, const struct fc_flow_record *r)
 }
 
 static int open_writer(struct convert *cv, const char *name,
-                       struct fc_writer *(*open)(FILE *, bool, const struct fc_field_ctx *))
+                       struct fc_writer *(*open)(FILE *, bool))
 {
-    struct fc_field_ctx ctx = { .captures = fc_case_captures(cv->inputs) };
     FILE *out = stdout;
     struct output_file *file = &cv->files[cv->nwriters];
     file->name = name;
@@ -108,7 +109,7 @@ static int open_writer(struct convert *cv, const char *name,
             return -1;
         }
     }
-    struct fc_writer *w = open(out, !cv->to_stdout, &ctx);
+    struct fc_writer *w = open(out, !cv->to_stdout);
     if (!w) {
         if (out != stdout)
             fclose(out);

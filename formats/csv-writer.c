@@ -30,36 +30,32 @@ void fc_csv_put_text(FILE *out, const char *s)
 
 static void put_value(FILE *out, const struct fc_value *v)
 {
-    char buf[48];
+    char buf[FC_VALUE_TEXT];
     switch (v->kind) {
+    case FC_VALUE_NULL:
+        break;
     case FC_VALUE_UINT:
         fprintf(out, "%" PRIu64, v->u);
         break;
     case FC_VALUE_BOOL:
         fputs(v->b ? "true" : "false", out);
         break;
-    case FC_VALUE_STRING:
-        fc_csv_put_text(out, v->s);
-        break;
     case FC_VALUE_SECONDS:
         fc_format_seconds(v->ns, buf, sizeof buf);
         fputs(buf, out);
         break;
-    case FC_VALUE_NULL:
+    default:
+        fc_csv_put_text(out, fc_value_text(v, buf));
         break;
     }
 }
 
-static int csv_write(struct fc_writer *w, const struct fc_flow_record *r)
+static int csv_write(struct fc_writer *w, const struct fc_row *row)
 {
-    for (size_t i = 0; i < fc_field_count; i++) {
-        const struct fc_field *f = &fc_fields[i];
+    for (size_t i = 0; i < FC_FIELD_COUNT; i++) {
         if (i > 0)
             fputc(',', w->out);
-        struct fc_value v = { .kind = FC_VALUE_NULL };
-        if (fc_group_present(f->group, r))
-            f->get(&w->ctx, r, &v);
-        put_value(w->out, &v);
+        put_value(w->out, &row->v[i]);
     }
     fputs("\r\n", w->out);
     return ferror(w->out) ? -1 : 0;
@@ -70,13 +66,13 @@ static const struct fc_writer_ops csv_ops = {
     .close = fc_writer_release,
 };
 
-struct fc_writer *fc_csv_writer_open(FILE *out, bool owns_out, const struct fc_field_ctx *ctx)
+struct fc_writer *fc_csv_writer_open(FILE *out, bool owns_out)
 {
-    struct fc_writer *w = fc_writer_new(&csv_ops, out, owns_out, ctx);
+    struct fc_writer *w = fc_writer_new(&csv_ops, out, owns_out, sizeof(struct fc_writer));
     if (!w)
         return NULL;
     char column[64];
-    for (size_t i = 0; i < fc_field_count; i++) {
+    for (size_t i = 0; i < FC_FIELD_COUNT; i++) {
         fc_field_column(&fc_fields[i], column, sizeof column);
         if (i > 0)
             fputc(',', out);

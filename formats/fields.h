@@ -1,6 +1,6 @@
 /*
- * The flow record as named, typed values (rows of fields.def), shared by
- * every text writer so a field is added in one place.
+ * The flow record as a row of named, typed values (one per row of
+ * fields.def), shared by every writer so a field is added in one place.
  */
 #ifndef FC_FIELDS_H
 #define FC_FIELDS_H
@@ -10,29 +10,13 @@
 #include <stdint.h>
 
 #include "core/flow.h"
+#include "formats/value.h"
 
-enum fc_value_kind {
-    FC_VALUE_NULL,
-    FC_VALUE_UINT,
-    FC_VALUE_BOOL,
-    FC_VALUE_STRING,
-    FC_VALUE_SECONDS, /* a duration, held in nanoseconds */
-};
-
-struct fc_value {
-    enum fc_value_kind kind;
-    uint64_t u;
-    bool b;
-    fc_time ns;
-    const char *s; /* points into buf, the record, or static text */
-    char buf[64];
-};
-
-struct fc_capture_table;
-
-/* What getters need beyond the record. */
-struct fc_field_ctx {
-    const struct fc_capture_table *captures; /* indexed by fc_provenance.input */
+enum fc_field_id {
+#define FC_FIELD(name, group, getter, ipfix) FC_F_##getter,
+#include "formats/fields.def"
+#undef FC_FIELD
+    FC_FIELD_COUNT
 };
 
 enum fc_field_group {
@@ -40,22 +24,31 @@ enum fc_field_group {
     FC_GROUP_FIRST_PACKET,
     FC_GROUP_LAST_PACKET,
     FC_GROUP_TCP,
+    FC_GROUP_COUNT
 };
 
 struct fc_field {
     const char *name;
     enum fc_field_group group;
-    void (*get)(const struct fc_field_ctx *ctx, const struct fc_flow_record *r,
-                struct fc_value *v);
 };
 
-extern const struct fc_field fc_fields[];
-extern const size_t fc_field_count;
+extern const struct fc_field fc_fields[FC_FIELD_COUNT];
+
+/* One record's values. A group that does not apply (tcp for a UDP flow)
+ * has all its values null and is written as a whole null. */
+struct fc_row {
+    struct fc_value v[FC_FIELD_COUNT];
+    bool group_present[FC_GROUP_COUNT];
+};
+
+struct fc_capture_table;
+
+/* Fills a row from a flow record; `captures` names the inputs. */
+void fc_row_from_record(struct fc_row *row, const struct fc_flow_record *r,
+                        const struct fc_capture_table *captures);
 
 /* The JSON object name of a group ("tcp"), NULL for FC_GROUP_NONE. */
 const char *fc_group_name(enum fc_field_group g);
-/* False when the whole group does not apply (tcp for a UDP flow). */
-bool fc_group_present(enum fc_field_group g, const struct fc_flow_record *r);
 
 /* CSV column name: "group.name" or "name". */
 void fc_field_column(const struct fc_field *f, char *out, size_t size);

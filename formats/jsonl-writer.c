@@ -15,43 +15,43 @@
 
 static json_t *value_to_json(const struct fc_value *v)
 {
+    char buf[FC_VALUE_TEXT];
     switch (v->kind) {
+    case FC_VALUE_NULL:
+        return json_null();
     case FC_VALUE_UINT:
         return json_integer((json_int_t)v->u);
     case FC_VALUE_BOOL:
         return json_boolean(v->b);
-    case FC_VALUE_STRING:
-        return fc_json_text(v->s, strlen(v->s));
     case FC_VALUE_SECONDS:
         return json_real((double)v->ns / 1e9);
-    case FC_VALUE_NULL:
-        break;
+    default: {
+        const char *text = fc_value_text(v, buf);
+        return fc_json_text(text, strlen(text));
     }
-    return json_null();
+    }
 }
 
 /* Builds the record's object. Returns NULL when out of memory. */
-static json_t *record_to_json(const struct fc_field_ctx *ctx, const struct fc_flow_record *r)
+static json_t *row_to_json(const struct fc_row *row)
 {
     json_t *root = json_object();
     json_t *group = NULL;
     enum fc_field_group current = FC_GROUP_NONE;
-    for (size_t i = 0; root && i < fc_field_count; i++) {
+    for (size_t i = 0; root && i < FC_FIELD_COUNT; i++) {
         const struct fc_field *f = &fc_fields[i];
         if (f->group != current) {
             current = f->group;
             group = NULL;
             if (current != FC_GROUP_NONE) {
-                bool present = fc_group_present(current, r);
+                bool present = row->group_present[current];
                 group = present ? json_object() : NULL;
                 json_object_set_new(root, fc_group_name(current), present ? group : json_null());
             }
         }
         if (current != FC_GROUP_NONE && !group)
             continue;
-        struct fc_value v = { .kind = FC_VALUE_NULL };
-        f->get(ctx, r, &v);
-        json_t *j = value_to_json(&v);
+        json_t *j = value_to_json(&row->v[i]);
         if (!j) {
             json_decref(root);
             return NULL;
@@ -63,9 +63,9 @@ static json_t *record_to_json(const struct fc_field_ctx *ctx, const struct fc_fl
 
 /* Serialises into one buffer and writes it at once: json_dumpf() would
  * call fwrite() once per token. */
-static int jsonl_write(struct fc_writer *w, const struct fc_flow_record *r)
+static int jsonl_write(struct fc_writer *w, const struct fc_row *row)
 {
-    json_t *obj = record_to_json(&w->ctx, r);
+    json_t *obj = row_to_json(row);
     if (!obj)
         return -1;
     char buf[4096];
@@ -91,10 +91,7 @@ static const struct fc_writer_ops jsonl_ops = {
     .close = fc_writer_release,
 };
 
-struct fc_writer *fc_jsonl_writer_open(FILE *out, bool owns_out, const struct fc_field_ctx *ctx)
+struct fc_writer *fc_jsonl_writer_open(FILE *out, bool owns_out)
 {
-    struct fc_writer *w = fc_writer_new(&jsonl_ops, out, owns_out, ctx);
-    if (!w)
-        return NULL;
-    return w;
+    return fc_writer_new(&jsonl_ops, out, owns_out, sizeof(struct fc_writer));
 }

@@ -4,15 +4,14 @@
 #include <stdlib.h>
 
 struct fc_writer *fc_writer_new(const struct fc_writer_ops *ops, FILE *out, bool owns_out,
-                                const struct fc_field_ctx *ctx)
+                                size_t size)
 {
-    struct fc_writer *w = calloc(1, sizeof *w);
+    struct fc_writer *w = calloc(1, size);
     if (!w)
         return NULL;
     w->ops = ops;
     w->out = out;
     w->owns_out = owns_out;
-    w->ctx = *ctx;
     return w;
 }
 

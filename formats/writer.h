@@ -13,7 +13,7 @@ struct fc_writer;
 
 struct fc_writer_ops {
     /* Returns 0, or -1 when the output cannot be written (errno set). */
-    int (*write)(struct fc_writer *w, const struct fc_flow_record *r);
+    int (*write)(struct fc_writer *w, const struct fc_row *row);
     /* Flushes and releases the writer; -1 when a write failed. */
     int (*close)(struct fc_writer *w);
 };
@@ -22,15 +22,15 @@ struct fc_writer {
     const struct fc_writer_ops *ops;
     FILE *out;
     bool owns_out; /* close `out` with the writer (not for stdout) */
-    struct fc_field_ctx ctx;
 };
 
-struct fc_writer *fc_jsonl_writer_open(FILE *out, bool owns_out, const struct fc_field_ctx *ctx);
-struct fc_writer *fc_csv_writer_open(FILE *out, bool owns_out, const struct fc_field_ctx *ctx);
+struct fc_writer *fc_jsonl_writer_open(FILE *out, bool owns_out);
+struct fc_writer *fc_csv_writer_open(FILE *out, bool owns_out);
 
-/* Shared by the writers: allocates a writer of the given kind. */
+/* Shared by the writers: allocates a writer of `size` bytes (a struct
+ * that begins with struct fc_writer). */
 struct fc_writer *fc_writer_new(const struct fc_writer_ops *ops, FILE *out, bool owns_out,
-                                const struct fc_field_ctx *ctx);
+                                size_t size);
 /* Shared by the writers: flushes and closes `out` if owned, frees w. */
 int fc_writer_release(struct fc_writer *w);
 
