@@ -28,7 +28,7 @@
 #include "formats/writer.h"
 
 #define PROGRESS_EVERY 4096 /* packets between progress checks */
-#define MAX_WRITERS 2
+#define MAX_WRITERS 3
 
 struct output_file {
     const char *name;
@@ -129,6 +129,8 @@ static int open_outputs(struct convert *cv)
     if ((cv->formats & FC_FORMAT_JSONL) && open_writer(cv, "flows.jsonl", fc_jsonl_writer_open))
         return -1;
     if ((cv->formats & FC_FORMAT_CSV) && open_writer(cv, "flows.csv", fc_csv_writer_open))
+        return -1;
+    if ((cv->formats & FC_FORMAT_IPFIX) && open_writer(cv, "flows.ipfix", fc_ipfix_writer_open))
         return -1;
     return 0;
 }

@@ -17,7 +17,7 @@ const struct fc_option fc_options_table[] = {
     OPT("output", 'o', FC_OPT_STRING, output, "DIR",
         "write the outputs into DIR (created if missing); '-' streams JSON lines to stdout"),
     OPT("format", 'f', FC_OPT_STRING, format, "LIST",
-        "comma-separated output formats: jsonl, csv (default jsonl)"),
+        "comma-separated output formats: jsonl, csv, ipfix (default jsonl)"),
     OPT("filter", 0, FC_OPT_STRING, filter, "EXPR",
         "BPF filter in tcpdump syntax, applied to every packet before decoding"),
     OPT("max_flows", 0, FC_OPT_COUNT, max_flows, "N",
@@ -194,14 +194,17 @@ unsigned fc_options_formats(const struct fc_options *o, char *err, size_t errlen
             mask |= FC_FORMAT_JSONL;
         else if (n == 3 && strncmp(p, "csv", 3) == 0)
             mask |= FC_FORMAT_CSV;
+        else if (n == 5 && strncmp(p, "ipfix", 5) == 0)
+            mask |= FC_FORMAT_IPFIX;
         else {
-            snprintf(err, errlen, "unknown output format '%.*s' (known: jsonl, csv)", (int)n, p);
+            snprintf(err, errlen, "unknown output format '%.*s' (known: jsonl, csv, ipfix)",
+                     (int)n, p);
             return 0;
         }
         p += n + (p[n] == ',');
     }
     if (!mask)
-        snprintf(err, errlen, "no output format given (known: jsonl, csv)");
+        snprintf(err, errlen, "no output format given (known: jsonl, csv, ipfix)");
     return mask;
 }
 

@@ -14,6 +14,7 @@
 
 #define FC_FORMAT_JSONL 0x1u
 #define FC_FORMAT_CSV 0x2u
+#define FC_FORMAT_IPFIX 0x4u
 
 struct fc_options {
     char *output;      /* directory, or "-" for JSON lines on stdout */

@@ -1,0 +1,463 @@
+/*
+ * IPFIX file writer (RFC 5655): a sequence of IPFIX messages (RFC 7011),
+ * each at most 65,535 bytes, with biflow records (RFC 5103).
+ *
+ *   message 1: options templates (message checksum, element types, time
+ *              window, export session), RFC 5610 records describing every
+ *              flowcase element, then templates and flow records
+ *   message n: [a template set when a record needs a new template], data
+ *              sets, and last a message checksum record (messageScope,
+ *              messageMD5Checksum, MD5 over the message with it zeroed)
+ *   last:      also the file's time window and export session records
+ *
+ * A record's template follows the fields it has (null fields are left
+ * out, not invented), so a file holds a few templates, numbered in order
+ * of first use. Export times are the latest flow end seen so far, in
+ * seconds, never the wall clock: the same flows give the same bytes.
+ * Sequence numbers count every data record before the message, options
+ * records included, as RFC 7011 counts them.
+ */
+#include <openssl/evp.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "formats/ipfix.h"
+#include "formats/writer.h"
+
+#define TEMPLATE_CHECKSUM 256
+#define TEMPLATE_IE_TYPE 257
+#define TEMPLATE_TIME_WINDOW 258
+#define TEMPLATE_SESSION 259
+#define FIRST_FLOW_TEMPLATE 260
+#define MAX_TEMPLATES 512
+#define CHECKSUM_SET (4 + 1 + 16) /* set header, messageScope, messageMD5Checksum */
+
+#define IE_BIFLOW_DIRECTION 239
+#define IE_FLOW_END_REASON 136
+
+struct template {
+    uint64_t shape; /* bit i: field i present; bit 63: IPv6 addresses */
+    uint16_t id;
+    bool sent;
+};
+
+struct ipfix_writer {
+    struct fc_writer base;
+    uint8_t msg[FC_IPFIX_MAX_MESSAGE];
+    size_t len;
+    size_t set_start; /* offset of the open data set's header, 0 when none */
+    uint16_t set_id;
+    uint32_t sequence;    /* data records in earlier messages */
+    uint32_t msg_records; /* data records in this message */
+    uint32_t export_time;
+    bool started;
+    bool any_flow;
+    fc_time min_start;
+    fc_time max_end;
+    struct template templates[MAX_TEMPLATES];
+    unsigned ntemplates;
+    uint8_t record[FC_IPFIX_MAX_MESSAGE]; /* one encoded record */
+};
+
+_Static_assert(FC_FIELD_COUNT < 63, "template shapes are 64-bit masks");
+
+/* ---- byte building ---------------------------------------------------- */
+
+static void put_be(uint8_t *p, uint64_t v, unsigned n)
+{
+    for (unsigned i = 0; i < n; i++)
+        p[i] = (uint8_t)(v >> (8 * (n - 1 - i)));
+}
+
+struct buf {
+    uint8_t *p;
+    size_t len;
+    size_t cap;
+    bool overflow;
+};
+
+static void emit(struct buf *b, const void *data, size_t n)
+{
+    if (b->len + n > b->cap) {
+        b->overflow = true;
+        return;
+    }
+    memcpy(b->p + b->len, data, n);
+    b->len += n;
+}
+
+static void emit_be(struct buf *b, uint64_t v, unsigned n)
+{
+    uint8_t tmp[8];
+    put_be(tmp, v, n);
+    emit(b, tmp, n);
+}
+
+/* RFC 7011 7: a length of 255 or more is 255 then two bytes. */
+static void emit_varlen(struct buf *b, const void *data, size_t n)
+{
+    if (n > FC_IPFIX_MAX_MESSAGE - 64)
+        n = FC_IPFIX_MAX_MESSAGE - 64; /* cannot fit a message: cut */
+    if (n < 255) {
+        emit_be(b, n, 1);
+    } else {
+        emit_be(b, 255, 1);
+        emit_be(b, n, 2);
+    }
+    emit(b, data, n);
+}
+
+/* A field specifier: element id (enterprise bit set when pen != 0),
+ * length, and the enterprise number. */
+static void emit_spec(struct buf *b, uint32_t pen, uint16_t id, uint16_t len)
+{
+    emit_be(b, pen ? (uint16_t)(id | 0x8000u) : id, 2);
+    emit_be(b, len, 2);
+    if (pen)
+        emit_be(b, pen, 4);
+}
+
+/* ---- values ------------------------------------------------------------ */
+
+static uint8_t biflow_direction(const char *initiator)
+{
+    /* RFC 5103: 1 initiator (the source began the flow), 0 arbitrary. */
+    return strcmp(initiator, "first_packet") == 0 ? 0 : 1;
+}
+
+static uint8_t flow_end_reason(const char *reason)
+{
+    /* IANA flowEndReason: 1 idle timeout, 2 active timeout, 3 end of flow
+     * detected, 4 forced end, 5 lack of resources. */
+    static const struct {
+        const char *name;
+        uint8_t code;
+    } codes[] = { { "idle", 1 }, { "active", 2 }, { "fin", 3 }, { "rst", 3 },
+                  { "eof", 4 },  { "evicted", 5 } };
+    for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++) {
+        if (strcmp(reason, codes[i].name) == 0)
+            return codes[i].code;
+    }
+    return 0;
+}
+
+static void emit_value(struct buf *b, const struct fc_value *v, enum fc_ipfix_type type)
+{
+    unsigned len = fc_ipfix_type_length(type);
+    switch (v->kind) {
+    case FC_VALUE_STRING:
+        emit_varlen(b, v->s, strlen(v->s));
+        break;
+    case FC_VALUE_TIME:
+        emit_be(b, fc_ipfix_ntp_from_ns(v->ns), 8);
+        break;
+    case FC_VALUE_IPV4:
+    case FC_VALUE_IPV6:
+    case FC_VALUE_MAC:
+        emit(b, v->bytes, len);
+        break;
+    case FC_VALUE_BOOL:
+        emit_be(b, v->b ? 1 : 2, 1); /* RFC 7011 6.1.5 */
+        break;
+    case FC_VALUE_SECONDS:
+        emit_be(b, (uint64_t)v->ns, len);
+        break;
+    default: /* UINT, TCP_FLAGS */
+        emit_be(b, v->u, len);
+        break;
+    }
+}
+
+static enum fc_ipfix_type field_type(enum fc_field_id f, const struct fc_value *v, uint32_t *pen,
+                                     uint16_t *id)
+{
+    fc_ipfix_field_ie(f, v->kind, pen, id);
+    return fc_ipfix_ie_find(*pen, *id)->type;
+}
+
+/* ---- messages ---------------------------------------------------------- */
+
+static struct buf message_buf(struct ipfix_writer *w, size_t reserve)
+{
+    return (struct buf){ w->msg, w->len, FC_IPFIX_MAX_MESSAGE - reserve, false };
+}
+
+static void close_set(struct ipfix_writer *w)
+{
+    if (w->set_start) {
+        put_be(w->msg + w->set_start + 2, w->len - w->set_start, 2);
+        w->set_start = 0;
+    }
+}
+
+static void open_data_set(struct ipfix_writer *w, uint16_t id)
+{
+    if (w->set_start && w->set_id == id)
+        return;
+    close_set(w);
+    w->set_start = w->len;
+    w->set_id = id;
+    put_be(w->msg + w->len, id, 2);
+    w->len += 4;
+}
+
+/* Ends the message: the checksum record, the header, then writes it. */
+static int flush_message(struct ipfix_writer *w)
+{
+    close_set(w);
+    uint8_t *c = w->msg + w->len;
+    put_be(c, TEMPLATE_CHECKSUM, 2);
+    put_be(c + 2, CHECKSUM_SET, 2);
+    memset(c + 4, 0, 17); /* messageScope 0, checksum zeroed while hashed */
+    w->len += CHECKSUM_SET;
+    w->msg_records++;
+    put_be(w->msg, FC_IPFIX_VERSION, 2);
+    put_be(w->msg + 2, w->len, 2);
+    put_be(w->msg + 4, w->export_time, 4);
+    put_be(w->msg + 8, w->sequence, 4);
+    put_be(w->msg + 12, 0, 4); /* observation domain */
+    unsigned int n = 0;
+    EVP_Digest(w->msg, w->len, c + 5, &n, EVP_md5(), NULL);
+    size_t written = fwrite(w->msg, 1, w->len, w->base.out);
+    w->sequence += w->msg_records;
+    w->msg_records = 0;
+    bool ok = written == w->len;
+    w->len = FC_IPFIX_HEADER;
+    return ok ? 0 : -1;
+}
+
+/* Room for n more bytes (and the closing checksum), flushing if needed.
+ * A new message needs its data set reopened by the caller. */
+static int make_room(struct ipfix_writer *w, size_t n)
+{
+    if (w->len + n + CHECKSUM_SET <= FC_IPFIX_MAX_MESSAGE)
+        return 0;
+    return flush_message(w);
+}
+
+/* ---- the first message: options templates and element types ------------ */
+
+static void emit_options_templates(struct buf *b)
+{
+    size_t start = b->len;
+    emit_be(b, FC_IPFIX_SET_OPTIONS_TEMPLATE, 2);
+    emit_be(b, 0, 2);
+    /* RFC 5655 message checksum: scope messageScope. */
+    emit_be(b, TEMPLATE_CHECKSUM, 2);
+    emit_be(b, 2, 2);
+    emit_be(b, 1, 2);
+    emit_spec(b, 0, 263, 1);
+    emit_spec(b, 0, 262, 16);
+    /* RFC 5610 information element type: scope enterprise and element;
+     * the fields in the order libfixbuf and YAF use. */
+    emit_be(b, TEMPLATE_IE_TYPE, 2);
+    emit_be(b, 9, 2);
+    emit_be(b, 2, 2);
+    emit_spec(b, 0, 346, 4);
+    emit_spec(b, 0, 303, 2);
+    emit_spec(b, 0, 339, 1);
+    emit_spec(b, 0, 344, 1);
+    emit_spec(b, 0, 345, 2);
+    emit_spec(b, 0, 342, 8);
+    emit_spec(b, 0, 343, 8);
+    emit_spec(b, 0, 341, FC_IPFIX_VARLEN);
+    emit_spec(b, 0, 340, FC_IPFIX_VARLEN);
+    /* RFC 5655 file time window: scope sessionScope. */
+    emit_be(b, TEMPLATE_TIME_WINDOW, 2);
+    emit_be(b, 3, 2);
+    emit_be(b, 1, 2);
+    emit_spec(b, 0, 267, 1);
+    emit_spec(b, 0, 273, 8);
+    emit_spec(b, 0, 270, 8);
+    /* RFC 5655 export session details, as far as a file has them. */
+    emit_be(b, TEMPLATE_SESSION, 2);
+    emit_be(b, 4, 2);
+    emit_be(b, 1, 2);
+    emit_spec(b, 0, 267, 1);
+    emit_spec(b, 0, 214, 1);
+    emit_spec(b, 0, 264, 4);
+    emit_spec(b, 0, 260, 4);
+    put_be(b->p + start + 2, b->len - start, 2);
+}
+
+static void emit_element_types(struct ipfix_writer *w, struct buf *b)
+{
+    size_t start = b->len;
+    emit_be(b, TEMPLATE_IE_TYPE, 2);
+    emit_be(b, 0, 2);
+    for (unsigned i = 0; i < fc_ipfix_flowcase_ie_count; i++) {
+        const struct fc_ipfix_ie *ie = &fc_ipfix_flowcase_ies[i];
+        emit_be(b, ie->pen, 4);
+        emit_be(b, ie->id, 2);
+        emit_be(b, ie->type, 1);
+        emit_be(b, ie->semantics, 1);
+        emit_be(b, ie->units, 2);
+        emit_be(b, 0, 8); /* no range */
+        emit_be(b, 0, 8);
+        emit_varlen(b, ie->name, strlen(ie->name));
+        emit_varlen(b, ie->description, strlen(ie->description));
+        w->msg_records++;
+    }
+    put_be(b->p + start + 2, b->len - start, 2);
+}
+
+static void start_file(struct ipfix_writer *w)
+{
+    w->started = true;
+    w->len = FC_IPFIX_HEADER;
+    struct buf b = message_buf(w, CHECKSUM_SET);
+    emit_options_templates(&b);
+    emit_element_types(w, &b);
+    w->len = b.len; /* fits: about 2 KiB */
+}
+
+/* ---- flow templates and records ---------------------------------------- */
+
+static uint64_t shape_of(const struct fc_row *row)
+{
+    uint64_t shape = 0;
+    for (int i = 0; i < FC_FIELD_COUNT; i++) {
+        if (row->v[i].kind != FC_VALUE_NULL &&
+            fc_ipfix_fields[i].place != FC_IPFIX_PLACE_DERIVED)
+            shape |= UINT64_C(1) << i;
+    }
+    if (row->v[FC_F_get_src_ip].kind == FC_VALUE_IPV6)
+        shape |= UINT64_C(1) << 63;
+    return shape;
+}
+
+static struct template *template_for(struct ipfix_writer *w, uint64_t shape)
+{
+    for (unsigned i = 0; i < w->ntemplates; i++) {
+        if (w->templates[i].shape == shape)
+            return &w->templates[i];
+    }
+    if (w->ntemplates == MAX_TEMPLATES)
+        return NULL;
+    struct template *t = &w->templates[w->ntemplates];
+    *t = (struct template){ shape, (uint16_t)(FIRST_FLOW_TEMPLATE + w->ntemplates), false };
+    w->ntemplates++;
+    return t;
+}
+
+/* The template set for t, before the first record that uses it. */
+static int send_template(struct ipfix_writer *w, struct template *t, const struct fc_row *row)
+{
+    uint8_t spec[1024];
+    struct buf b = { spec, 0, sizeof spec, false };
+    emit_be(&b, FC_IPFIX_SET_TEMPLATE, 2);
+    emit_be(&b, 0, 2);
+    emit_be(&b, t->id, 2);
+    emit_be(&b, 0, 2);
+    uint16_t count = 0;
+    for (int i = 0; i < FC_FIELD_COUNT; i++) {
+        if (!(t->shape & (UINT64_C(1) << i)))
+            continue;
+        uint32_t pen;
+        uint16_t id;
+        enum fc_ipfix_type type = field_type((enum fc_field_id)i, &row->v[i], &pen, &id);
+        emit_spec(&b, pen, id, fc_ipfix_type_length(type));
+        count++;
+    }
+    emit_spec(&b, 0, IE_BIFLOW_DIRECTION, 1);
+    emit_spec(&b, 0, IE_FLOW_END_REASON, 1);
+    count += 2;
+    put_be(spec + 2, b.len, 2);
+    put_be(spec + 6, count, 2);
+    if (make_room(w, b.len) != 0)
+        return -1;
+    close_set(w);
+    memcpy(w->msg + w->len, spec, b.len);
+    w->len += b.len;
+    t->sent = true;
+    return 0;
+}
+
+static size_t encode_record(struct ipfix_writer *w, const struct template *t,
+                            const struct fc_row *row)
+{
+    struct buf b = { w->record, 0, sizeof w->record - CHECKSUM_SET - 64, false };
+    for (int i = 0; i < FC_FIELD_COUNT; i++) {
+        if (!(t->shape & (UINT64_C(1) << i)))
+            continue;
+        uint32_t pen;
+        uint16_t id;
+        emit_value(&b, &row->v[i], field_type((enum fc_field_id)i, &row->v[i], &pen, &id));
+    }
+    emit_be(&b, biflow_direction(row->v[FC_F_get_initiator].s), 1);
+    emit_be(&b, flow_end_reason(row->v[FC_F_get_end_reason].s), 1);
+    return b.overflow ? 0 : b.len;
+}
+
+static int ipfix_write(struct fc_writer *base, const struct fc_row *row)
+{
+    struct ipfix_writer *w = (struct ipfix_writer *)base;
+    if (!w->started)
+        start_file(w);
+    struct template *t = template_for(w, shape_of(row));
+    size_t n = t ? encode_record(w, t, row) : 0;
+    if (n == 0)
+        return -1; /* cannot happen with flowcase's records */
+    fc_time start = row->v[FC_F_get_start].ns, end = row->v[FC_F_get_end].ns;
+    if (!w->any_flow || start < w->min_start)
+        w->min_start = start;
+    if (!w->any_flow || end > w->max_end)
+        w->max_end = end;
+    w->any_flow = true;
+    uint32_t end_s = (uint32_t)(end / FC_NS_PER_SEC);
+    if (end_s > w->export_time)
+        w->export_time = end_s;
+    if (!t->sent && send_template(w, t, row) != 0)
+        return -1;
+    if (make_room(w, n + 4) != 0)
+        return -1;
+    open_data_set(w, t->id);
+    memcpy(w->msg + w->len, w->record, n);
+    w->len += n;
+    w->msg_records++;
+    return 0;
+}
+
+/* The last message: the file's time window and export session. */
+static int finish_file(struct ipfix_writer *w)
+{
+    if (!w->started)
+        start_file(w);
+    uint8_t tail[64];
+    struct buf b = { tail, 0, sizeof tail, false };
+    emit_be(&b, TEMPLATE_TIME_WINDOW, 2);
+    emit_be(&b, 4 + 17, 2);
+    emit_be(&b, 0, 1);
+    emit_be(&b, fc_ipfix_ntp_from_ns(w->any_flow ? w->min_start : 0), 8);
+    emit_be(&b, fc_ipfix_ntp_from_ns(w->any_flow ? w->max_end : 0), 8);
+    emit_be(&b, TEMPLATE_SESSION, 2);
+    emit_be(&b, 4 + 10, 2);
+    emit_be(&b, 0, 1);
+    emit_be(&b, FC_IPFIX_VERSION, 1);
+    emit_be(&b, w->any_flow ? (uint32_t)(w->min_start / FC_NS_PER_SEC) : 0, 4);
+    emit_be(&b, w->export_time, 4);
+    if (make_room(w, b.len) != 0)
+        return -1;
+    close_set(w);
+    memcpy(w->msg + w->len, tail, b.len);
+    w->len += b.len;
+    w->msg_records += 2;
+    return flush_message(w);
+}
+
+static int ipfix_close(struct fc_writer *base)
+{
+    struct ipfix_writer *w = (struct ipfix_writer *)base;
+    int rc = finish_file(w);
+    return fc_writer_release(base) | rc;
+}
+
+static const struct fc_writer_ops ipfix_ops = {
+    .write = ipfix_write,
+    .close = ipfix_close,
+};
+
+struct fc_writer *fc_ipfix_writer_open(FILE *out, bool owns_out)
+{
+    return fc_writer_new(&ipfix_ops, out, owns_out, sizeof(struct ipfix_writer));
+}
