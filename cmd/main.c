@@ -13,6 +13,7 @@ static const struct {
     const char *summary;
 } commands[] = {
     { "convert", fc_cmd_convert, "read captures and write bidirectional flow records" },
+    { "read", fc_cmd_read, "read IPFIX files into JSON lines or CSV" },
     { "verify", fc_cmd_verify, "check the inputs and outputs of a conversion against its manifest" },
 };
 

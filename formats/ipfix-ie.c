@@ -66,15 +66,21 @@ uint16_t fc_ipfix_type_length(enum fc_ipfix_type type)
 {
     switch (type) {
     case FC_IPFIX_U8:
+    case FC_IPFIX_S8:
     case FC_IPFIX_BOOLEAN:
         return 1;
     case FC_IPFIX_U16:
+    case FC_IPFIX_S16:
         return 2;
     case FC_IPFIX_U32:
+    case FC_IPFIX_S32:
+    case FC_IPFIX_F32:
     case FC_IPFIX_SECONDS:
     case FC_IPFIX_IPV4:
         return 4;
     case FC_IPFIX_U64:
+    case FC_IPFIX_S64:
+    case FC_IPFIX_F64:
     case FC_IPFIX_MILLISECONDS:
     case FC_IPFIX_MICROSECONDS:
     case FC_IPFIX_NANOSECONDS:

@@ -24,6 +24,8 @@
  * its own yet, so it uses the one RFC 5612 reserves for documentation;
  * every element is described in the file itself (RFC 5610). */
 #define FC_IPFIX_PEN 32473u
+/* fcFlowId: the element that marks a flowcase flow record. */
+#define FC_IPFIX_FLOW_ID 1
 
 /* RFC 7012 abstract data types, numbered as RFC 5610 encodes them. */
 enum fc_ipfix_type {
@@ -32,6 +34,12 @@ enum fc_ipfix_type {
     FC_IPFIX_U16 = 2,
     FC_IPFIX_U32 = 3,
     FC_IPFIX_U64 = 4,
+    FC_IPFIX_S8 = 5,
+    FC_IPFIX_S16 = 6,
+    FC_IPFIX_S32 = 7,
+    FC_IPFIX_S64 = 8,
+    FC_IPFIX_F32 = 9,
+    FC_IPFIX_F64 = 10,
     FC_IPFIX_BOOLEAN = 11,
     FC_IPFIX_MAC = 12,
     FC_IPFIX_STRING = 13,
