@@ -145,12 +145,9 @@ uint64_t fc_ipfix_ntp_from_ns(fc_time ns)
     }
     uint64_t ntp_secs = (uint64_t)(secs + NTP_UNIX_OFFSET) & 0xffffffffu;
     /* Rounded to the nearest 2^-32 s: 0.23 ns steps, so reading back by
-     * rounding gives the nanoseconds exactly. */
+     * rounding gives the nanoseconds exactly (and 999999999 ns stays below
+     * 2^32, so the seconds never carry). */
     uint64_t frac = (((uint64_t)frac_ns << 32) + FC_NS_PER_SEC / 2) / FC_NS_PER_SEC;
-    if (frac >> 32) { /* rounded up to a whole second */
-        frac = 0;
-        ntp_secs = (ntp_secs + 1) & 0xffffffffu;
-    }
     return ntp_secs << 32 | frac;
 }
 

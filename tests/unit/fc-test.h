@@ -10,6 +10,7 @@ Suite *make_csv_suite(void);
 Suite *make_cursor_suite(void);
 Suite *make_decode_suite(void);
 Suite *make_flow_table_suite(void);
+Suite *make_ipfix_suite(void);
 Suite *make_readers_suite(void);
 Suite *make_timefmt_suite(void);
 
