@@ -5,7 +5,9 @@
  * `convert` writes them (flows.jsonl / flows.csv). Records of any other
  * exporter are written by element name (records.jsonl / records.csv; the
  * CSV columns are every element met, in order of appearance, found in a
- * first pass). With -o - everything goes to stdout.
+ * first pass). With -o - the data records go to stdout and options
+ * records (file metadata) are left out, so that the stream is only
+ * records: `read flows.ipfix > flows.jsonl` gives convert's flows.jsonl.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -35,6 +37,7 @@ struct read_run {
     bool failed;
     uint64_t nflows;
     uint64_t nrecords;
+    uint64_t options_left_out; /* -o -: options records not written */
     struct fc_row row;
     char text[FC_IPFIX_ROW_TEXT];
 };
@@ -45,7 +48,8 @@ static void usage(FILE *out)
                  "Reads IPFIX files (RFC 7011/5655): flowcase's own records become flow\n"
                  "records again (flows.jsonl or flows.csv, as convert writes them); records of\n"
                  "other exporters are written by element name (records.jsonl or records.csv).\n"
-                 "Default: JSON lines on stdout.\n\n"
+                 "Default: JSON lines on stdout, data records only (options records, the\n"
+                 "files' metadata, are written with -o DIR).\n\n"
                  "exit status: 0 success; 1 an output could not be written; 2 usage error;\n"
                  "3 a file is damaged or unreadable (everything readable was written).\n");
 }
@@ -136,7 +140,18 @@ static void on_record(void *arg, const struct fc_ipfix_reader *r, const struct f
     struct read_run *rr = arg;
     if (rr->failed)
         return;
-    if (fc_ipfix_is_flowcase(d)) {
+    if (rr->to_stdout && d->t->scope_count > 0) {
+        rr->options_left_out += !rr->columns_pass;
+        return;
+    }
+    bool flow = fc_ipfix_is_flowcase(d);
+    if (rr->to_stdout && rr->csv && !rr->columns_pass && (flow ? rr->nrecords : rr->nflows)) {
+        fprintf(stderr, "flowcase read: flowcase flows and other exporters' records cannot share "
+                        "one CSV stream; use -o DIR\n");
+        rr->failed = true;
+        return;
+    }
+    if (flow) {
         if (rr->columns_pass)
             return;
         if (!rr->flows && open_flows(rr) != 0)
@@ -240,6 +255,10 @@ int fc_cmd_read(int argc, char **argv)
     rr->columns = json_array();
     struct fc_diag diag = { .out = stderr, .max_print = 20, .print_from = FC_DIAG_NOTICE };
     unsigned damaged = read_all(rr, argv + optind, argc - optind, &diag);
+    if (rr->options_left_out)
+        fprintf(stderr, "flowcase read: %llu options records (file metadata) not written to "
+                        "stdout; -o DIR writes them to records.%s\n",
+                (unsigned long long)rr->options_left_out, rr->csv ? "csv" : "jsonl");
     int rc = rr->flows ? rr->flows->ops->close(rr->flows) : 0;
     if (rr->records && rr->records != stdout && fclose(rr->records) != 0)
         rc = -1;

@@ -255,6 +255,57 @@ class FlowcaseFiles(unittest.TestCase):
         self.assertEqual(sequences[0], 0)
 
 
+class Stdout(unittest.TestCase):
+    """`read FILE` with no -o: the data records alone on stdout, options records left
+    out with a notice; flows and other records never share one CSV stream."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.work = Workdir()
+        cls.out = cls.work.sub("conv")
+        run = convert(os.path.join(REPO, "samples", "wikipedia-keepalive.pcap"), cls.out,
+                      formats="jsonl,csv,ipfix")
+        assert run.rc == 0, run.stderr
+        cls.ipfix = os.path.join(cls.out, "flows.ipfix")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.work.cleanup()
+
+    def test_flows_on_stdout_equal_convert(self):
+        for fmt in ("jsonl", "csv"):
+            p = subprocess.run([os.environ.get("FLOWCASE", "flowcase"), "read", "--format", fmt,
+                                self.ipfix], capture_output=True)
+            self.assertEqual(p.returncode, 0)
+            self.assertEqual(p.stdout, file_bytes(os.path.join(self.out, "flows." + fmt)))
+            self.assertEqual(p.stderr.decode(),
+                             "flowcase read: 2 options records (file metadata) not written to "
+                             "stdout; -o DIR writes them to records.%s\n" % fmt)
+
+    def test_mixed_csv_refused(self):
+        """A flowcase file then softflowd-like foreign records: one CSV stream cannot
+        hold both; the flows already written stay, exit status 1."""
+        foreign = self.work.sub("foreign.ipfix")
+        template = struct.pack("!HHHHHH", 2, 12, 300, 1, 8, 4)
+        data = struct.pack("!HH4s", 300, 8, bytes([192, 0, 2, 1]))
+        body = template + data
+        with open(foreign, "wb") as f:
+            f.write(struct.pack("!HHIII", 10, 16 + len(body), 1700000000, 0, 7) + body)
+        p = subprocess.run([os.environ.get("FLOWCASE", "flowcase"), "read", "--format", "csv",
+                            self.ipfix, foreign], capture_output=True)
+        self.assertEqual(p.returncode, 1)
+        self.assertEqual(p.stdout, file_bytes(os.path.join(self.out, "flows.csv")))
+        self.assertIn(b"cannot share one CSV stream; use -o DIR", p.stderr)
+        p = subprocess.run([os.environ.get("FLOWCASE", "flowcase"), "read", self.ipfix, foreign],
+                           capture_output=True)
+        self.assertEqual(p.returncode, 0)
+        out = p.stdout.decode().splitlines()
+        self.assertEqual("\n".join(out[:-1]) + "\n",
+                         file_bytes(os.path.join(self.out, "flows.jsonl")).decode())
+        self.assertEqual(json.loads(out[-1]), {"template_id": 300, "observation_domain_id": 7,
+                                               "sourceIPv4Address": "192.0.2.1"})
+
+
 class Documentation(unittest.TestCase):
     def test_mapping_tables_current(self):
         """docs/ipfix.md's generated tables match fields.def and the registries."""
