@@ -50,6 +50,22 @@
  * and, with TCP timestamps, differs anyway. */
 #define FC_DEFAULT_DEDUP_WINDOW_MS 50u
 
+/* TCP reassembly (core/reasm-tcp.c). Defaults of the two caps: 1 MiB held
+ * per connection covers a full window of a fast link kept out of order
+ * (Suricata's default reassembly depth is 1 MiB too); 256 MiB over all
+ * connections is Suricata's default reassembly memcap. */
+#define FC_DEFAULT_REASM_FLOW_CAP (1u << 20)
+#define FC_DEFAULT_REASM_MEMCAP (256ull << 20)
+/* Bytes of each direction kept after they were handed over, to compare a
+ * retransmission with the first copy: a retransmission resends unacked
+ * data, a few segments at most. */
+#define FC_REASM_RECENT (16u * 1024u)
+#define FC_REASM_RECENT_FIRST 2048u
+/* An ACK further ahead of the data seen than this is not believed (a
+ * bogus or corrupted ACK would otherwise turn into a huge gap): half the
+ * sequence space is where the wrap-around comparison stops meaning. */
+#define FC_REASM_MAX_ACK_JUMP (1u << 30)
+
 /* A segment arriving before the highest sequence seen is out of order
  * (not a retransmission) when it comes within this time of that highest
  * segment: Wireshark's default tcp.analysis heuristic. */
