@@ -316,6 +316,13 @@ static int run(struct convert *cv)
             .idle_timeout = cv->opt.idle_timeout,
             .active_timeout = cv->opt.active_timeout,
             .tcp_close_grace = cv->opt.tcp_close_grace,
+            .l7 = {
+                .enabled = cv->opt.l7,
+                .reasm = { .flow_cap = cv->opt.reasm_flow_cap > UINT32_MAX
+                                           ? UINT32_MAX
+                                           : (uint32_t)cv->opt.reasm_flow_cap,
+                           .memcap = cv->opt.reasm_memcap },
+            },
         },
         .vlan_in_key = cv->opt.vlan_key,
         .filter = cv->filter,

@@ -110,4 +110,72 @@ static inline void fc_get_bytes(struct fc_cursor *c, void *out, size_t n)
         memset(out, 0, n);
 }
 
+/* Text protocols: a span of bytes inside a cursor's range. */
+struct fc_span {
+    const uint8_t *p;
+    size_t len;
+};
+
+/* Takes the bytes up to and including the next LF; *line gets them
+ * without the LF and without a CR before it. False, cursor unchanged, when
+ * no LF is left. */
+static inline bool fc_cursor_line(struct fc_cursor *c, struct fc_span *line)
+{
+    const uint8_t *lf = (const uint8_t *)memchr(c->p, '\n', fc_cursor_left(c));
+    if (!lf)
+        return false;
+    line->p = c->p;
+    line->len = (size_t)(lf - c->p);
+    if (line->len > 0 && line->p[line->len - 1] == '\r')
+        line->len--;
+    c->p = lf + 1;
+    return true;
+}
+
+/* Splits *s at the first `sep`: returns the part before it and leaves *s
+ * after it (or empty when there is no sep). */
+static inline struct fc_span fc_span_split(struct fc_span *s, uint8_t sep)
+{
+    const uint8_t *at = (const uint8_t *)memchr(s->p, sep, s->len);
+    struct fc_span head = { s->p, at ? (size_t)(at - s->p) : s->len };
+    s->p += at ? head.len + 1 : s->len;
+    s->len -= at ? head.len + 1 : s->len;
+    return head;
+}
+
+/* Without leading and trailing spaces and tabs. */
+static inline struct fc_span fc_span_trim(struct fc_span s)
+{
+    while (s.len > 0 && (s.p[0] == ' ' || s.p[0] == '\t')) {
+        s.p++;
+        s.len--;
+    }
+    while (s.len > 0 && (s.p[s.len - 1] == ' ' || s.p[s.len - 1] == '\t'))
+        s.len--;
+    return s;
+}
+
+/* True when s equals the NUL-terminated lower-case `lower`, ignoring the
+ * case of ASCII letters. */
+static inline bool fc_span_eq_ci(struct fc_span s, const char *lower)
+{
+    size_t n = strlen(lower);
+    if (s.len != n)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        uint8_t ch = s.p[i];
+        if (ch >= 'A' && ch <= 'Z')
+            ch = (uint8_t)(ch + 32);
+        if (ch != (uint8_t)lower[i])
+            return false;
+    }
+    return true;
+}
+
+static inline bool fc_span_starts(struct fc_span s, const char *prefix)
+{
+    size_t n = strlen(prefix);
+    return s.len >= n && memcmp(s.p, prefix, n) == 0;
+}
+
 #endif

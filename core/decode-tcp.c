@@ -75,6 +75,7 @@ void fc_decode_tcp(struct fc_counters *cnt, struct fc_packet *p, struct fc_curso
     }
     l4->has_tcp_header = true;
     l4->payload_len = p->ip.l4_len - hdr_len;
+    l4->payload_off = p->ip.l4_off + hdr_len;
     uint32_t opt_captured = fc_cursor_left(c) < hdr_len - 20 ? fc_cursor_left(c) : hdr_len - 20;
     struct fc_cursor opts = fc_cursor_make(c->p, opt_captured);
     parse_options(cnt, l4, &opts);

@@ -37,6 +37,7 @@ struct flow {
     enum fc_end_reason close_reason;
     fc_time close_ts;
     struct fc_tcp_track tcp;
+    struct fc_l7_flow *l7; /* NULL until its stream is followed */
     struct fc_flow_record rec;
 };
 
@@ -51,6 +52,7 @@ struct fc_flow_table {
     struct fc_dqueue closing;
     struct fc_pool pool;
     struct fc_digest_set *recent_ids;
+    struct fc_l7_layer l7;
     uint64_t alive;
     fc_time now;
 };
@@ -82,6 +84,7 @@ struct fc_flow_table *fc_flow_table_create(const struct fc_flow_table_config *cf
     t->recent_ids = fc_digest_set_create(RECENT_IDS);
     t->now = INT64_MIN;
     fc_pool_init(&t->pool, sizeof(struct flow), FLOWS_PER_CHUNK, 0);
+    fc_l7_init(&t->l7, &cfg->l7, cnt);
     if (!t->buckets || !t->recent_ids) {
         fc_digest_set_destroy(t->recent_ids);
         free(t->buckets);
@@ -96,6 +99,7 @@ void fc_flow_table_destroy(struct fc_flow_table *t)
     if (!t)
         return;
     fc_pool_destroy(&t->pool);
+    fc_l7_destroy(&t->l7);
     fc_digest_set_destroy(t->recent_ids);
     free(t->buckets);
     free(t);
@@ -191,23 +195,32 @@ static void assign_ids(struct fc_flow_table *t, struct fc_flow_record *r)
     fc_digest_set_insert(t->recent_ids, id_digest(r), r->first_ts);
 }
 
-/* Hands the flow's current record to the sink. */
-static void export_record(struct fc_flow_table *t, struct flow *f, enum fc_end_reason reason)
+/* Hands the flow's current record to the sink; `last` when the flow ends
+ * with it. */
+static void export_record(struct fc_flow_table *t, struct flow *f, enum fc_end_reason reason,
+                          bool last)
 {
     f->rec.end_reason = reason;
     if (f->rec.key.proto == FC_PROTO_TCP)
         fc_tcp_track_rtt(&f->tcp, &f->rec);
     else
         f->rec.rtt_server = f->rec.rtt_client = FC_TIME_UNKNOWN;
+    if (f->l7)
+        fc_l7_emit(&t->l7, f->l7, &f->rec, last);
     assign_ids(t, &f->rec);
     count_record(t->cnt, &f->rec);
     t->sink(t->sink_arg, &f->rec);
+    if (f->l7)
+        fc_l7_exported(&t->l7, &f->l7, last);
+    f->rec.app = NULL;
+    f->rec.http = NULL;
+    f->rec.http_count = 0;
 }
 
 /* Exports the flow and returns it to the free list. */
 static void end_flow(struct fc_flow_table *t, struct flow *f, enum fc_end_reason reason)
 {
-    export_record(t, f, reason);
+    export_record(t, f, reason, true);
     fc_dqueue_remove(queue_of(t, f), &f->link);
     struct flow **pp = &t->buckets[f->hash & (t->nbuckets - 1)];
     while (*pp != f)
@@ -221,7 +234,7 @@ static void end_flow(struct fc_flow_table *t, struct flow *f, enum fc_end_reason
  * the same key, orientation and initiator, and the next sequence number. */
 static void split_record(struct fc_flow_table *t, struct flow *f)
 {
-    export_record(t, f, FC_END_ACTIVE);
+    export_record(t, f, FC_END_ACTIVE, false);
     struct fc_flow_record *r = &f->rec;
     uint32_t seq = r->seq + 1;
     memset(r->dir, 0, sizeof r->dir);
@@ -353,6 +366,8 @@ void fc_flow_table_packet(struct fc_flow_table *t, const struct fc_packet *p,
     account(&f->rec, dir, p);
     if (k->proto == FC_PROTO_TCP) {
         enum fc_tcp_event ev = fc_tcp_track_packet(&f->tcp, &f->rec, dir, p);
+        if (t->l7.enabled && p->l4.has_tcp_header)
+            fc_l7_packet(&t->l7, &f->l7, dir, p);
         if (ev != FC_TCP_EVENT_NONE && !f->closing) {
             fc_dqueue_remove(&t->open, &f->link);
             f->closing = true;

@@ -9,12 +9,14 @@
 
 #include "core/counters.h"
 #include "core/flow.h"
+#include "core/l7.h"
 
 struct fc_flow_table_config {
     uint64_t max_flows;
     fc_time idle_timeout;
     fc_time active_timeout;
     fc_time tcp_close_grace;
+    struct fc_l7_config l7;
 };
 
 /* Receives each ended record; the record is only valid during the call. */

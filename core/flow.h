@@ -11,6 +11,8 @@
 
 #include "core/packet.h"
 
+struct fc_http_tx;
+
 struct fc_flow_key {
     uint8_t addr[2][16];              /* [0] is the lower (address, port) endpoint */
     uint16_t port[2];                 /* ICMP: the Community ID type/code mapping */
@@ -81,6 +83,10 @@ struct fc_flow_record {
     struct fc_flow_dir dir[2];
     fc_time rtt_server; /* SYN -> SYN-ACK, or FC_TIME_UNKNOWN */
     fc_time rtt_client; /* SYN-ACK -> ACK, or FC_TIME_UNKNOWN */
+    /* L7, filled at export by the dissector that recognised the flow. */
+    const char *app; /* its name, NULL when none */
+    const struct fc_http_tx *http;
+    uint32_t http_count;
     /* Filled at export. */
     char flow_id[FC_FLOW_ID_HEX + 1];
     char community_id[FC_COMMUNITY_ID_LEN + 1]; /* empty when ports are unknown */

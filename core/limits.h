@@ -66,6 +66,24 @@
  * sequence space is where the wrap-around comparison stops meaning. */
 #define FC_REASM_MAX_ACK_JUMP (1u << 30)
 
+/* L7 detection: first bytes of a direction kept while a probe cannot
+ * decide (a request line with an unknown method needs its whole line). */
+#define FC_L7_PROBE_MAX 1024u
+
+/* HTTP (core/dissect-http.c). A line longer than FC_HTTP_LINE_MAX is cut
+ * (the transaction is marked truncated); Apache's default LimitRequestLine
+ * is 8190 and LimitRequestFieldSize 8190, nginx's large buffers 8 KiB, so
+ * 16 KiB holds anything a common server accepts. Values are copied up to
+ * FC_HTTP_VALUE_MAX bytes. Methods are at most FC_HTTP_METHOD_MAX
+ * characters (the longest registered, e.g. BASELINE-CONTROL, has 16).
+ * FC_HTTP_MAX_TX transactions wait in one record at most (pipelining
+ * without responses, or one connection with that many requests between
+ * two records): beyond that they are counted, not kept. */
+#define FC_HTTP_LINE_MAX 16384u
+#define FC_HTTP_VALUE_MAX 8192u
+#define FC_HTTP_METHOD_MAX 24u
+#define FC_HTTP_MAX_TX 65536u
+
 /* A segment arriving before the highest sequence seen is out of order
  * (not a retransmission) when it comes within this time of that highest
  * segment: Wireshark's default tcp.analysis heuristic. */

@@ -115,10 +115,31 @@ static void free_seg(struct fc_reasm *r, struct fc_stream_dir *d, struct fc_reas
     free(seg);
 }
 
+/* Drops the bytes of held segments that `next` has passed (the stream
+ * moved over them as a hole), so that every held segment starts at or
+ * after `next`. */
+static void drop_passed(struct fc_reasm *r, struct fc_stream_dir *d)
+{
+    while (d->held && seq_lt(d->held->seq, d->next)) {
+        struct fc_reasm_seg *h = d->held;
+        uint32_t passed = d->next - h->seq;
+        if (passed >= h->len) {
+            free_seg(r, d, h);
+            continue;
+        }
+        memmove(h->data, h->data + passed, h->len - passed);
+        h->seq += passed;
+        h->len -= passed;
+        d->held_bytes -= passed;
+        r->used -= passed;
+    }
+}
+
 /* Hands over the held segments that now start at `next`. */
 static void drain(struct fc_reasm *r, struct fc_stream_dir *d, unsigned dir,
                   const struct fc_stream_sink *sink)
 {
+    drop_passed(r, d);
     while (d->held && d->held->seq == d->next) {
         struct fc_reasm_seg *seg = d->held;
         hand_over(r, d, dir, seg->data, seg->len, sink);
@@ -320,7 +341,7 @@ void fc_stream_segment(struct fc_reasm *r, struct fc_stream *s, unsigned dir, ui
     if (captured > 0)
         data_segment(r, s, dir, seq, data, captured, sink);
     if (captured < len && d->next == seq + captured)
-        skip_hole(r, d, dir, len - captured, sink); /* cut by the snaplen */
+        advance_to(r, d, dir, seq + len, sink); /* the rest was cut by the snaplen */
     if ((flags & FC_TCP_FIN) && !d->fin) {
         d->fin = true;
         d->fin_seq = seq + len;

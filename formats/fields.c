@@ -229,6 +229,21 @@ GETTER(get_initiator)
     set_string(v, names[x->r->initiator]);
 }
 
+GETTER(get_app)
+{
+    if (x->r->app)
+        set_string(v, x->r->app);
+}
+
+GETTER(get_http)
+{
+    if (!x->r->app || strcmp(x->r->app, "http") != 0)
+        return;
+    v->kind = FC_VALUE_HTTP;
+    v->http = x->r->http;
+    v->u = x->r->http_count;
+}
+
 GETTER(get_end_reason)
 {
     static const char *const names[] = {

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "formats/http-json.h"
 #include "formats/json-text.h"
 #include "formats/writer.h"
 
@@ -25,6 +26,8 @@ static json_t *value_to_json(const struct fc_value *v)
         return json_boolean(v->b);
     case FC_VALUE_SECONDS:
         return json_real((double)v->ns / 1e9);
+    case FC_VALUE_HTTP:
+        return fc_http_json(v->http, (uint32_t)v->u);
     default: {
         const char *text = fc_value_text(v, buf);
         return fc_json_text(text, strlen(text));

@@ -36,6 +36,12 @@ const struct fc_option fc_options_table[] = {
         "how close in packet time a copy must be to count as a duplicate (default 50ms)"),
     OPT("quiet", 'q', FC_OPT_BOOL, quiet, NULL,
         "no progress, notices or end-of-run summary on stderr (problems are still reported)"),
+    OPT("l7", 0, FC_OPT_BOOL, l7, NULL,
+        "follow TCP streams and run the L7 dissectors (default true; --no-l7: flows only)"),
+    OPT("reasm_flow_cap", 0, FC_OPT_BYTES, reasm_flow_cap, "SIZE",
+        "bytes held out of order per TCP connection before a hole is skipped (default 1MiB)"),
+    OPT("reasm_memcap", 0, FC_OPT_BYTES, reasm_memcap, "SIZE",
+        "bytes held by TCP reassembly over all connections (default 256MiB)"),
     OPT("inputs", 0, FC_OPT_INPUTS, inputs, "FILE...",
         "capture files and directories to read, merged by packet time"),
 };
@@ -51,6 +57,9 @@ void fc_options_defaults(struct fc_options *o)
     o->active_timeout = FC_DEFAULT_ACTIVE_TIMEOUT_S * FC_NS_PER_SEC;
     o->tcp_close_grace = FC_DEFAULT_TCP_CLOSE_GRACE_S * FC_NS_PER_SEC;
     o->vlan_key = true;
+    o->l7 = true;
+    o->reasm_flow_cap = FC_DEFAULT_REASM_FLOW_CAP;
+    o->reasm_memcap = FC_DEFAULT_REASM_MEMCAP;
     o->dedup_window = FC_DEFAULT_DEDUP_WINDOW_MS * (FC_NS_PER_SEC / 1000);
 }
 
@@ -145,6 +154,31 @@ static int parse_seconds(const char *s, fc_time *out)
     return -1;
 }
 
+static const struct {
+    const char *unit;
+    uint64_t bytes;
+} size_units[] = { { "GiB", 1ull << 30 }, { "MiB", 1ull << 20 }, { "KiB", 1ull << 10 },
+                   { "", 1 } };
+
+/* A positive whole number of bytes with an optional binary unit. */
+static int parse_bytes(const char *s, uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    uintmax_t v = strtoumax(s, &end, 10);
+    if (errno || end == s || *s == '-' || *s == '+' || v == 0)
+        return -1;
+    for (size_t i = 0; i < sizeof size_units / sizeof size_units[0]; i++) {
+        if (strcmp(end, size_units[i].unit) == 0) {
+            if (v > (UINT64_MAX / 4) / size_units[i].bytes)
+                return -1;
+            *out = (uint64_t)v * size_units[i].bytes;
+            return 0;
+        }
+    }
+    return -1;
+}
+
 int fc_option_set(const struct fc_option *opt, struct fc_options *o, const char *value,
                   char *err, size_t errlen)
 {
@@ -174,6 +208,11 @@ int fc_option_set(const struct fc_option *opt, struct fc_options *o, const char 
         if (parse_seconds(value, member) == 0)
             return 0;
         snprintf(err, errlen, "'%s' is not a duration (e.g. 300, 300s, 5m, 1h, 250ms)", value);
+        return -1;
+    case FC_OPT_BYTES:
+        if (parse_bytes(value, member) == 0)
+            return 0;
+        snprintf(err, errlen, "'%s' is not a size (e.g. 1048576, 64KiB, 1MiB, 2GiB)", value);
         return -1;
     case FC_OPT_INPUTS:
         if (fc_options_add_input(o, value) == 0)
@@ -226,6 +265,14 @@ const char *fc_option_text(const struct fc_option *opt, const struct fc_options 
             snprintf(buf, size, "%" PRId64 "s", ns / FC_NS_PER_SEC);
         else
             snprintf(buf, size, "%.9gs", (double)ns / 1e9);
+        return buf;
+    }
+    case FC_OPT_BYTES: {
+        uint64_t v = *(const uint64_t *)member;
+        size_t i = 0;
+        while (v % size_units[i].bytes != 0)
+            i++;
+        snprintf(buf, size, "%" PRIu64 "%s", v / size_units[i].bytes, size_units[i].unit);
         return buf;
     }
     case FC_OPT_INPUTS:

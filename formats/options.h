@@ -28,6 +28,9 @@ struct fc_options {
     bool dedup;
     fc_time dedup_window;
     bool quiet;
+    bool l7;
+    uint64_t reasm_flow_cap;
+    uint64_t reasm_memcap;
     char **inputs;
     size_t ninputs;
 };
@@ -37,6 +40,7 @@ enum fc_option_kind {
     FC_OPT_BOOL,
     FC_OPT_COUNT,   /* a positive integer */
     FC_OPT_SECONDS, /* a duration: 300, 300s, 5m, 1h, 250ms */
+    FC_OPT_BYTES,   /* a size: 1048576, 64KiB, 1MiB, 2GiB */
     FC_OPT_INPUTS,  /* the list of inputs (positional on the command line) */
 };
 

@@ -1,0 +1,13 @@
+/*
+ * The dissectors, in detection order: the one table to extend when a
+ * protocol is added (core/dissect-<proto>.c).
+ */
+#include "core/dissect.h"
+
+extern const struct fc_dissector fc_dissector_http;
+
+const struct fc_dissector *const fc_dissectors[] = {
+    &fc_dissector_http,
+};
+
+const unsigned fc_dissector_count = sizeof fc_dissectors / sizeof fc_dissectors[0];
