@@ -349,6 +349,7 @@ typedef struct {
     uint64_t pkts, bytes, limit_pkts, limit_bytes;
     uint64_t now, last_ts;
     uint64_t started[K_COUNT];
+    int only_kind; /* --only: every flow of this kind; -1 for the mix */
     uint8_t *rpool, *tpool;
     client_t *clients;
     server_t *servers;
@@ -1035,6 +1036,8 @@ static void flow_init(gen_t *g, flow_t *f)
     uint32_t x = rng_below(r, 1000), k = 0;
     while (k < K_COUNT - 1 && x >= KIND_SHARE[k])
         x -= KIND_SHARE[k++];
+    if (g->only_kind >= 0)
+        k = (uint32_t)g->only_kind;
     f->kind = (uint8_t)k;
     g->started[k]++;
     f->v6 = rng_pm(r, 200);
@@ -1381,13 +1384,15 @@ static void make_text_pool(uint8_t *p)
 static void usage(FILE *fp)
 {
     fputs("usage: fc-gen-traffic [--packets N | --megabytes M] [--seed S] [--flows-alive K]\n"
-          "                      [--warmup SECONDS] [--quiet] OUTPUT.pcap\n"
+          "                      [--warmup SECONDS] [--only KIND] [--quiet] OUTPUT.pcap\n"
           "Writes deterministic synthetic mixed traffic as a classic pcap (Ethernet, us).\n"
           "  --packets N       stop after N packets\n"
           "  --megabytes M     stop once the file reaches M*10^6 bytes (default 100)\n"
           "  --seed S          PRNG seed (default 1); same arguments -> same bytes\n"
           "  --flows-alive K   concurrent flows (default 4000)\n"
           "  --warmup SECONDS  packet time simulated before the capture starts (default 3600)\n"
+          "  --only KIND       every flow of one kind: http, tls, tcp-refused, dns, ntp,\n"
+          "                    udp or icmp (default: the mix above)\n"
           "  --quiet           no summary on stderr\n"
           "OUTPUT may be '-' for standard output.\n",
           fp);
@@ -1411,6 +1416,7 @@ int main(int argc, char **argv)
     uint64_t packets = 0, megabytes = 0, seed = 1, alive = 4000, warmup = 3600, first_ts = 0;
     const char *path = NULL;
     bool quiet = false;
+    int only_kind = -1;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         uint64_t *dst = NULL;
@@ -1424,7 +1430,18 @@ int main(int argc, char **argv)
             dst = &alive;
         else if (!strcmp(a, "--warmup"))
             dst = &warmup;
-        else if (!strcmp(a, "--quiet")) {
+        else if (!strcmp(a, "--only") && i + 1 < argc) {
+            const char *name = argv[++i];
+            for (int k = 0; k < K_COUNT; k++) {
+                if (!strcmp(name, KIND_NAME[k]))
+                    only_kind = k;
+            }
+            if (only_kind < 0) {
+                fprintf(stderr, "fc-gen-traffic: --only: unknown kind %s\n", name);
+                return 2;
+            }
+            continue;
+        } else if (!strcmp(a, "--quiet")) {
             quiet = true;
             continue;
         } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
@@ -1465,6 +1482,7 @@ int main(int argc, char **argv)
     if (!g)
         return 1;
     rng_seed(&g->rng, seed);
+    g->only_kind = only_kind;
     g->limit_pkts = packets ? packets : UINT64_MAX;
     g->limit_bytes = megabytes ? megabytes * 1000000 : UINT64_MAX;
     g->nflows = (uint32_t)alive;

@@ -146,25 +146,43 @@ static enum fc_probe http_probe(unsigned dir, const uint8_t *p, size_t len)
 
 /* ------------------------------------------------------------ transactions */
 
-static char *copy_text(struct fc_span s, bool *truncated)
+/* Stores a text of the transaction in its buffer, capped at
+ * FC_HTTP_VALUE_MAX bytes; the first value given counts unless `replace`. */
+static void put_text(struct fc_http_tx *tx, enum fc_http_text which, struct fc_span s,
+                     bool replace)
 {
+    if (tx->text[which] && !replace)
+        return;
     if (s.len > FC_HTTP_VALUE_MAX) {
         s.len = FC_HTTP_VALUE_MAX;
-        *truncated = true;
+        tx->truncated = true;
     }
-    char *t = malloc(s.len + 1);
-    if (t) {
-        memcpy(t, s.p, s.len);
-        t[s.len] = '\0';
+    uint32_t need = tx->arena_len + (uint32_t)s.len + 1;
+    if (need > tx->arena_cap) {
+        uint32_t cap = tx->arena_cap ? tx->arena_cap : 256;
+        while (cap < need)
+            cap *= 2;
+        char *a = realloc(tx->arena, cap);
+        if (!a)
+            return;
+        tx->arena = a;
+        tx->arena_cap = cap;
     }
-    return t;
+    memcpy(tx->arena + tx->arena_len, s.p, s.len);
+    tx->arena[tx->arena_len + s.len] = '\0';
+    tx->text[which] = tx->arena_len + 1;
+    tx->arena_len = need;
 }
 
 static void set_text(struct fc_http_tx *tx, enum fc_http_text which, struct fc_span s)
 {
-    if (tx->text[which])
-        return; /* the first occurrence of a header counts */
-    tx->text[which] = copy_text(s, &tx->truncated);
+    put_text(tx, which, s, false);
+}
+
+static bool method_is(const struct fc_http_tx *tx, const char *method)
+{
+    const char *m = tx ? fc_http_text(tx, FC_HTTP_METHOD) : NULL;
+    return m && strcmp(m, method) == 0;
 }
 
 /* A new transaction at the end of the list; -1 at the cap or out of memory. */
@@ -364,22 +382,19 @@ static void header(struct http_state *st, struct side *sd, struct fc_span line,
 {
     struct fc_http_tx *tx = tx_of(st, sd);
     if (line.p[0] == ' ' || line.p[0] == '\t') { /* obsolete line folding */
-        if (tx && sd->last_text >= 0 && tx->text[sd->last_text]) {
-            char *old = tx->text[sd->last_text];
-            tx->text[sd->last_text] = NULL;
+        const char *old = tx && sd->last_text >= 0 ? fc_http_text(tx, sd->last_text) : NULL;
+        if (old) {
             size_t n = strlen(old);
             struct fc_span more = fc_span_trim(line);
-            char *joined = malloc(n + 1 + more.len + 1);
+            char *joined = malloc(n + 1 + more.len);
             if (joined) {
                 memcpy(joined, old, n);
                 joined[n] = ' ';
                 memcpy(joined + n + 1, more.p, more.len);
-                joined[n + 1 + more.len] = '\0';
-                set_text(tx, (enum fc_http_text)sd->last_text,
-                         (struct fc_span){ (const uint8_t *)joined, n + 1 + more.len });
+                put_text(tx, (enum fc_http_text)sd->last_text,
+                         (struct fc_span){ (const uint8_t *)joined, n + 1 + more.len }, true);
                 free(joined);
             }
-            free(old);
         }
         return;
     }
@@ -432,7 +447,7 @@ static void headers_done(struct http_state *st, struct side *sd, const struct fc
 {
     struct fc_http_tx *tx = tx_of(st, sd);
     if (is_client(st, sd)) {
-        bool connect = tx && tx->text[FC_HTTP_METHOD] && strcmp(tx->text[FC_HTTP_METHOD], "CONNECT") == 0;
+        bool connect = method_is(tx, "CONNECT");
         if (sd->chunked) {
             sd->phase = CHUNK_SIZE;
         } else if (sd->content_length > 0 && !connect) {
@@ -447,15 +462,14 @@ static void headers_done(struct http_state *st, struct side *sd, const struct fc
         sd->phase = START;
         return;
     }
-    const char *method = tx && tx->text[FC_HTTP_METHOD] ? tx->text[FC_HTTP_METHOD] : "";
     unsigned status = tx ? tx->status : 0;
-    if (status == 101 || (strcmp(method, "CONNECT") == 0 && status / 100 == 2)) {
+    if (status == 101 || (method_is(tx, "CONNECT") && status / 100 == 2)) {
         message_done(st, sd, ctx);
         st->side[0].phase = st->side[1].phase = TUNNEL;
         fc_count(ctx->cnt, FC_CNT_HTTP_TUNNELS);
         return;
     }
-    if (strcmp(method, "HEAD") == 0 || status == 204 || status == 304) {
+    if (method_is(tx, "HEAD") || status == 204 || status == 304) {
         message_done(st, sd, ctx);
     } else if (sd->chunked) {
         sd->phase = CHUNK_SIZE;
@@ -675,8 +689,7 @@ static void http_emit(void *state, const struct fc_l7_ctx *ctx, struct fc_flow_r
 
 static void free_tx(struct fc_http_tx *tx)
 {
-    for (unsigned i = 0; i < FC_HTTP_TEXT_COUNT; i++)
-        free(tx->text[i]);
+    free(tx->arena);
 }
 
 static void http_exported(void *state)

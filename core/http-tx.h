@@ -12,7 +12,7 @@
 #include "core/packet.h"
 
 /* Header values kept per transaction, each a NUL-terminated copy capped
- * at FC_HTTP_VALUE_MAX bytes (NULL when absent). */
+ * at FC_HTTP_VALUE_MAX bytes, all in one buffer per transaction. */
 enum fc_http_text {
     FC_HTTP_METHOD,
     FC_HTTP_HOST,
@@ -31,7 +31,10 @@ enum fc_http_text {
 };
 
 struct fc_http_tx {
-    char *text[FC_HTTP_TEXT_COUNT];
+    uint32_t text[FC_HTTP_TEXT_COUNT]; /* offset + 1 in `arena`; 0 when absent */
+    char *arena;
+    uint32_t arena_len;
+    uint32_t arena_cap;
     bool has_request;
     bool has_response;
     bool truncated;        /* a header line or value was cut at its cap */
@@ -47,5 +50,11 @@ struct fc_http_tx {
     fc_time response_ts;       /* packet with the response's first byte */
     fc_time response_end_ts;   /* packet with its last byte */
 };
+
+/* A text of the transaction, NULL when absent. */
+static inline const char *fc_http_text(const struct fc_http_tx *tx, enum fc_http_text which)
+{
+    return tx->text[which] ? tx->arena + tx->text[which] - 1 : NULL;
+}
 
 #endif

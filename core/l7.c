@@ -39,6 +39,7 @@ void fc_l7_init(struct fc_l7_layer *l, const struct fc_l7_config *cfg, struct fc
 
 void fc_l7_destroy(struct fc_l7_layer *l)
 {
+    fc_reasm_destroy(&l->reasm);
     fc_pool_destroy(&l->pool);
 }
 
@@ -157,13 +158,24 @@ static void probe(struct call *c, unsigned dir, const uint8_t *p, size_t len)
     struct fc_l7_flow *f = c->f;
     if (f->first_dir < 0)
         f->first_dir = (int8_t)dir;
+    bool more = false;
+    if (f->probe_len[dir] == 0 && !f->probe_cut[dir] && f->excluded[dir] != ALL_EXCLUDED) {
+        /* The usual case: the first chunk decides, without a copy. */
+        const struct fc_dissector *d = run_probes(f, dir, p, len, &more);
+        if (d) {
+            choose(c, d, dir, p, len);
+            return;
+        }
+        if (!more) {
+            keep(f, dir, p, len); /* for a dissector the other direction may choose */
+            exclude_direction(c, dir);
+            return;
+        }
+    }
     size_t taken = keep(f, dir, p, len);
     if (f->excluded[dir] == ALL_EXCLUDED)
         return; /* nothing recognised this direction; the other may still */
-    const uint8_t *bytes = f->probe_len[dir] ? f->probe_buf[dir] : p;
-    size_t n = f->probe_len[dir] ? f->probe_len[dir] : len;
-    bool more;
-    const struct fc_dissector *d = run_probes(f, dir, bytes, n, &more);
+    const struct fc_dissector *d = run_probes(f, dir, f->probe_buf[dir], f->probe_len[dir], &more);
     if (d)
         choose(c, d, dir, p + taken, len - taken);
     else if (!more || f->probe_cut[dir])

@@ -36,7 +36,7 @@ static int add_chunk(struct fc_pool *p)
     return 0;
 }
 
-void *fc_pool_get(struct fc_pool *p)
+void *fc_pool_take(struct fc_pool *p)
 {
     if (p->limit && p->alive >= p->limit)
         return NULL;
@@ -45,7 +45,14 @@ void *fc_pool_get(struct fc_pool *p)
     struct link *item = p->free_items;
     p->free_items = item->next;
     p->alive++;
-    memset(item, 0, p->item_size);
+    return item;
+}
+
+void *fc_pool_get(struct fc_pool *p)
+{
+    void *item = fc_pool_take(p);
+    if (item)
+        memset(item, 0, p->item_size);
     return item;
 }
 

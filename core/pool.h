@@ -22,6 +22,8 @@ struct fc_pool {
 void fc_pool_init(struct fc_pool *p, size_t item_size, size_t per_chunk, uint64_t limit);
 /* A zeroed item, or NULL when the limit is reached or memory is out. */
 void *fc_pool_get(struct fc_pool *p);
+/* The same without zeroing, for items that are written before read. */
+void *fc_pool_take(struct fc_pool *p);
 void fc_pool_put(struct fc_pool *p, void *item);
 void fc_pool_destroy(struct fc_pool *p);
 

@@ -34,6 +34,12 @@ void fc_reasm_init(struct fc_reasm *r, const struct fc_reasm_config *cfg,
     memset(r, 0, sizeof *r);
     r->cfg = *cfg;
     r->cnt = cnt;
+    fc_pool_init(&r->rings, FC_REASM_RECENT, 64, 0);
+}
+
+void fc_reasm_destroy(struct fc_reasm *r)
+{
+    fc_pool_destroy(&r->rings);
 }
 
 static bool charge(struct fc_reasm *r, uint64_t n)
@@ -44,38 +50,19 @@ static bool charge(struct fc_reasm *r, uint64_t n)
     return true;
 }
 
-/* Grows the ring of recent bytes by doubling, up to FC_REASM_RECENT, as
- * far as the memcap allows; the bytes it holds are kept, oldest first. */
-static void grow_recent(struct fc_reasm *r, struct fc_stream_dir *d, uint64_t want)
-{
-    if (want <= d->recent_cap || d->recent_cap >= FC_REASM_RECENT)
-        return;
-    uint32_t cap = d->recent_cap ? d->recent_cap : FC_REASM_RECENT_FIRST;
-    while (cap < want && cap < FC_REASM_RECENT)
-        cap *= 2;
-    if (!charge(r, cap - d->recent_cap))
-        return;
-    uint8_t *ring = malloc(cap);
-    if (!ring) {
-        r->used -= cap - d->recent_cap;
-        return;
-    }
-    for (uint32_t i = 0; i < d->recent_len; i++) {
-        uint32_t back = d->recent_len - i; /* 1 for the newest byte */
-        ring[i] = d->recent[(d->recent_head + d->recent_cap - back) % d->recent_cap];
-    }
-    free(d->recent);
-    d->recent = ring;
-    d->recent_head = d->recent_len;
-    d->recent_cap = cap;
-}
-
-/* Appends handed-over bytes to the ring of recent bytes. */
+/* Appends handed-over bytes to the ring of recent bytes, taken (once, at
+ * FC_REASM_RECENT bytes) when the memcap allows. */
 static void remember(struct fc_reasm *r, struct fc_stream_dir *d, const uint8_t *p, uint32_t len)
 {
-    grow_recent(r, d, (uint64_t)d->recent_len + len);
-    if (d->recent_cap == 0)
-        return; /* no memory for a ring: overlaps with old bytes go unchecked */
+    if (!d->recent) {
+        if (!charge(r, FC_REASM_RECENT))
+            return; /* no room for a ring: overlaps with old bytes go unchecked */
+        if (!(d->recent = fc_pool_take(&r->rings))) {
+            r->used -= FC_REASM_RECENT;
+            return;
+        }
+        d->recent_cap = FC_REASM_RECENT;
+    }
     if (len > d->recent_cap) {
         p += len - d->recent_cap;
         len = d->recent_cap;
@@ -381,7 +368,8 @@ void fc_stream_release(struct fc_reasm *r, struct fc_stream *s)
         while (d->held)
             free_seg(r, d, d->held);
         r->used -= d->recent_cap;
-        free(d->recent);
+        if (d->recent)
+            fc_pool_put(&r->rings, d->recent);
         memset(d, 0, sizeof *d);
     }
 }

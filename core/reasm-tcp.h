@@ -27,6 +27,7 @@
 #include <stdint.h>
 
 #include "core/counters.h"
+#include "core/pool.h"
 
 struct fc_reasm_config {
     uint32_t flow_cap; /* bytes held per connection (both directions) */
@@ -38,6 +39,7 @@ struct fc_reasm {
     struct fc_reasm_config cfg;
     uint64_t used; /* bytes charged to the memcap */
     struct fc_counters *cnt;
+    struct fc_pool rings; /* FC_REASM_RECENT-byte rings, reused */
 };
 
 /* Where a stream's bytes go: `data` with the next bytes of direction
@@ -72,6 +74,7 @@ struct fc_stream {
 
 void fc_reasm_init(struct fc_reasm *r, const struct fc_reasm_config *cfg,
                    struct fc_counters *cnt);
+void fc_reasm_destroy(struct fc_reasm *r);
 
 /* One segment of direction `dir`: its sequence number, flags (FC_TCP_*),
  * the captured payload bytes and the payload length the headers state

@@ -40,26 +40,26 @@ static json_t *one(const struct fc_http_tx *tx)
     if (!o)
         return NULL;
     bool req = tx->has_request, resp = tx->has_response;
-    json_object_set_new(o, "method", text(tx->text[FC_HTTP_METHOD]));
-    json_object_set_new(o, "host", text(tx->text[FC_HTTP_HOST]));
-    json_object_set_new(o, "uri", text(tx->text[FC_HTTP_URI]));
-    json_object_set_new(o, "version", text(tx->text[FC_HTTP_VERSION]));
-    json_object_set_new(o, "user_agent", text(tx->text[FC_HTTP_USER_AGENT]));
-    json_object_set_new(o, "referrer", text(tx->text[FC_HTTP_REFERRER]));
-    json_object_set_new(o, "x_forwarded_for", text(tx->text[FC_HTTP_X_FORWARDED_FOR]));
-    json_object_set_new(o, "request_content_type", text(tx->text[FC_HTTP_REQUEST_CONTENT_TYPE]));
+    json_object_set_new(o, "method", text(fc_http_text(tx, FC_HTTP_METHOD)));
+    json_object_set_new(o, "host", text(fc_http_text(tx, FC_HTTP_HOST)));
+    json_object_set_new(o, "uri", text(fc_http_text(tx, FC_HTTP_URI)));
+    json_object_set_new(o, "version", text(fc_http_text(tx, FC_HTTP_VERSION)));
+    json_object_set_new(o, "user_agent", text(fc_http_text(tx, FC_HTTP_USER_AGENT)));
+    json_object_set_new(o, "referrer", text(fc_http_text(tx, FC_HTTP_REFERRER)));
+    json_object_set_new(o, "x_forwarded_for", text(fc_http_text(tx, FC_HTTP_X_FORWARDED_FOR)));
+    json_object_set_new(o, "request_content_type", text(fc_http_text(tx, FC_HTTP_REQUEST_CONTENT_TYPE)));
     json_object_set_new(o, "request_content_length", length(tx->request_content_length));
     json_object_set_new(o, "request_body_len", req ? json_integer((json_int_t)tx->request_body_len)
                                                    : json_null());
     json_object_set_new(o, "status", resp ? json_integer(tx->status) : json_null());
-    json_object_set_new(o, "reason", text(tx->text[FC_HTTP_REASON]));
-    json_object_set_new(o, "response_version", text(tx->text[FC_HTTP_RESPONSE_VERSION]));
+    json_object_set_new(o, "reason", text(fc_http_text(tx, FC_HTTP_REASON)));
+    json_object_set_new(o, "response_version", text(fc_http_text(tx, FC_HTTP_RESPONSE_VERSION)));
     json_object_set_new(o, "info_status", tx->info_status ? json_integer(tx->info_status)
                                                           : json_null());
-    json_object_set_new(o, "server", text(tx->text[FC_HTTP_SERVER]));
-    json_object_set_new(o, "location", text(tx->text[FC_HTTP_LOCATION]));
+    json_object_set_new(o, "server", text(fc_http_text(tx, FC_HTTP_SERVER)));
+    json_object_set_new(o, "location", text(fc_http_text(tx, FC_HTTP_LOCATION)));
     json_object_set_new(o, "response_content_type",
-                        text(tx->text[FC_HTTP_RESPONSE_CONTENT_TYPE]));
+                        text(fc_http_text(tx, FC_HTTP_RESPONSE_CONTENT_TYPE)));
     json_object_set_new(o, "response_content_length", length(tx->response_content_length));
     json_object_set_new(o, "response_body_len",
                         resp ? json_integer((json_int_t)tx->response_body_len) : json_null());

@@ -1,0 +1,135 @@
+"""TCP reassembly and HTTP behaviours on captures made for them
+(tests/data/crafted-l7/, written by tests/tools/craft_http.py): the investigator's
+question, a request split byte by byte and sent backwards, a retransmission with
+other bytes, holes in a body and in a request, HTTP off port 80 and non-HTTP on it,
+100-continue, chunked coding with extension and trailer, HEAD and 204."""
+import json
+import os
+import subprocess
+import sys
+import unittest
+
+from fclib import DATA, Workdir, convert
+
+CRAFTED = os.path.join(DATA, "crafted-l7")
+TOOLS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools")
+
+
+class CraftedHttp(unittest.TestCase):
+    maxDiff = None
+
+    @classmethod
+    def setUpClass(cls):
+        cls.work = Workdir()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.work.cleanup()
+
+    def run_capture(self, name, *options):
+        run = convert(os.path.join(CRAFTED, name), self.work.sub(name + "-".join(options)),
+                      *options)
+        self.assertEqual(run.rc, 0, run.stderr)
+        return run, json.loads(run.read("stats.json"))["counters"]
+
+    def test_files_are_current(self):
+        p = subprocess.run([sys.executable, os.path.join(TOOLS, "craft_http.py"), "--check"],
+                           capture_output=True, text=True)
+        self.assertEqual(p.returncode, 0, p.stderr)
+
+    def test_investigator_question(self):
+        run, _ = self.run_capture("http-investigator.pcap")
+        (r,) = run.records
+        self.assertEqual((r["src_ip"], r["dst_ip"], r["app"]),
+                         ("192.168.70.35", "212.11.2.170", "http"))
+        first, second = r["http"]
+        self.assertEqual(first["host"], "www.rockmax.cz")
+        self.assertEqual(first["uri"], "/stream_live/get_songs_json.php?station=rockmax&limit=10")
+        self.assertIn("Chrome/60.0.3112.113", first["user_agent"])
+        self.assertIn("Windows NT 10.0", first["user_agent"])
+        self.assertEqual(first["referrer"], "http://www.rockmax.cz/")
+        self.assertEqual((first["status"], first["reason"], first["server"]),
+                         (200, "OK", "nginx"))
+        self.assertEqual(first["response_content_type"], "application/json")
+        self.assertEqual(first["response_content_length"], 67)
+        self.assertEqual(first["response_body_len"], 67)
+        self.assertEqual(first["request_time"], "2017-09-12T09:14:00.004000000Z")
+        self.assertEqual(first["response_time"], "2017-09-12T09:14:00.027000000Z")
+        self.assertEqual(first["srt"], 0.023)
+        self.assertEqual((second["uri"], second["status"], second["reason"]),
+                         ("/stream_live/cover.jpg", 304, "Not Modified"))
+        self.assertEqual(second["response_body_len"], 0)
+        self.assertEqual(second["srt"], 0.012)
+
+    def test_request_split_byte_by_byte_backwards(self):
+        run, stats = self.run_capture("http-byte-by-byte.pcap")
+        (r,) = run.records
+        (tx,) = r["http"]
+        self.assertEqual((tx["method"], tx["uri"], tx["host"], tx["status"]),
+                         ("GET", "/split/one/byte/at/a/time", "bytes.example", 200))
+        self.assertEqual(r["dst_port"], 8080)
+        self.assertEqual(stats["reasm"]["segments_held"], 62)  # 63 bytes: all but the first
+        self.assertFalse(tx["gap"])
+
+    def test_retransmission_with_other_bytes(self):
+        run, stats = self.run_capture("http-overlap-differs.pcap")
+        (tx,) = run.records[0]["http"]
+        self.assertEqual(tx["uri"], "/first-copy")  # the first copy wins
+        self.assertEqual(tx["host"], "overlap.example")
+        self.assertEqual(stats["reasm"]["overlaps"], 2)
+        self.assertEqual(stats["reasm"]["overlap_differs"], 1)
+
+    def test_holes(self):
+        run, stats = self.run_capture("http-gaps.pcap")
+        one, two, three = run.records[0]["http"]
+        # In a body of known length the parser keeps its place: 3000 bytes, 1000 missing.
+        self.assertEqual((one["uri"], one["status"], one["response_body_len"], one["gap"]),
+                         ("/one", 200, 3000, True))
+        # The second request lost its request line: its response stands alone.
+        self.assertEqual((two["method"], two["status"], two["response_body_len"]),
+                         (None, 200, 3))
+        # The parser found its place again on the third request line.
+        self.assertEqual((three["method"], three["uri"], three["status"]), ("GET", "/three", 404))
+        self.assertEqual(stats["reasm"]["gaps"], 2)
+        self.assertEqual(stats["reasm"]["gap_bytes"], 1000 + len("GET /two HTTP/1.1\r\n"))
+        self.assertEqual(stats["l7"]["http"]["lost_sync"], 1)
+        self.assertEqual(stats["l7"]["http"]["unmatched_responses"], 1)
+
+    def test_content_not_ports(self):
+        run, stats = self.run_capture("http-ports.pcap")
+        by_port = {r["dst_port"]: r for r in run.records}
+        self.assertEqual(by_port[31337]["app"], "http")
+        self.assertEqual(by_port[31337]["http"][0]["uri"], "/not-port-80")
+        self.assertIsNone(by_port[80]["app"])
+        self.assertIsNone(by_port[80]["http"])
+        self.assertEqual((stats["l7"]["detected"], stats["l7"]["unrecognised"]), (1, 1))
+
+    def test_continue_chunked_head_204(self):
+        run, _ = self.run_capture("http-continue-chunked-head.pcap")
+        post, head, empty = run.records[0]["http"]
+        self.assertEqual((post["method"], post["info_status"], post["status"]), ("POST", 100, 201))
+        self.assertEqual((post["request_body_len"], post["response_body_len"]), (11, 11))
+        self.assertEqual(post["request_content_type"], "text/plain")
+        self.assertEqual((head["status"], head["response_content_length"],
+                          head["response_body_len"]), (200, 1000, 0))
+        self.assertEqual((empty["status"], empty["response_body_len"]), (204, 0))
+
+    def test_l7_off(self):
+        run, stats = self.run_capture("http-investigator.pcap", "--no-l7")
+        (r,) = run.records
+        self.assertIsNone(r["app"])
+        self.assertIsNone(r["http"])
+        self.assertEqual(stats["l7"]["streams"], 0)
+
+    def test_tiny_caps_skip_holes_but_keep_step(self):
+        """With a 1-byte connection cap nothing can be held: the byte-by-byte request
+        becomes holes, counted, and the run still ends normally."""
+        run, stats = self.run_capture("http-byte-by-byte.pcap", "--reasm-flow-cap", "1")
+        self.assertGreater(stats["reasm"]["flow_cap_reached"], 0)
+        self.assertGreater(stats["reasm"]["gaps"], 0)
+        (r,) = run.records
+        self.assertEqual(r["app"], "http")  # recognised by its response
+
+
+if __name__ == "__main__":
+    unittest.main()
