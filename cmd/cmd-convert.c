@@ -28,7 +28,7 @@
 #include "formats/writer.h"
 
 #define PROGRESS_EVERY 4096 /* packets between progress checks */
-#define MAX_WRITERS 3
+#define MAX_WRITERS 4 /* flows.jsonl, flows.csv, http.csv, flows.ipfix */
 
 struct output_file {
     const char *name;
@@ -129,6 +129,11 @@ static int open_outputs(struct convert *cv)
     if ((cv->formats & FC_FORMAT_JSONL) && open_writer(cv, "flows.jsonl", fc_jsonl_writer_open))
         return -1;
     if ((cv->formats & FC_FORMAT_CSV) && open_writer(cv, "flows.csv", fc_csv_writer_open))
+        return -1;
+    /* CSV has no nested values: the HTTP transactions get their own file
+     * (not with -o -, which streams one table). */
+    if ((cv->formats & FC_FORMAT_CSV) && !cv->to_stdout && cv->opt.l7 &&
+        open_writer(cv, "http.csv", fc_http_csv_writer_open))
         return -1;
     if ((cv->formats & FC_FORMAT_IPFIX) && open_writer(cv, "flows.ipfix", fc_ipfix_writer_open))
         return -1;

@@ -7,6 +7,7 @@
 #define FC_CORE_HTTP_TX_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "core/packet.h"

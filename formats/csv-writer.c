@@ -28,7 +28,7 @@ void fc_csv_put_text(FILE *out, const char *s)
     fputc('"', out);
 }
 
-static void put_value(FILE *out, const struct fc_value *v)
+void fc_csv_put_value(FILE *out, const struct fc_value *v)
 {
     char buf[FC_VALUE_TEXT];
     switch (v->kind) {
@@ -57,7 +57,7 @@ static int csv_write(struct fc_writer *w, const struct fc_row *row)
             continue;
         if (i > 0)
             fputc(',', w->out);
-        put_value(w->out, &row->v[i]);
+        fc_csv_put_value(w->out, &row->v[i]);
     }
     fputs("\r\n", w->out);
     return ferror(w->out) ? -1 : 0;

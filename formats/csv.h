@@ -4,8 +4,13 @@
 
 #include <stdio.h>
 
+#include "formats/value.h"
+
 /* Writes s as one field: quoted, with quotes doubled, when it holds a
  * comma, a double quote, CR or LF. */
 void fc_csv_put_text(FILE *out, const char *s);
+
+/* A value as a CSV field: empty for null, numbers as in the JSON lines. */
+void fc_csv_put_value(FILE *out, const struct fc_value *v);
 
 #endif

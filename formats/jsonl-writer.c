@@ -8,11 +8,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "formats/http-json.h"
+#include "formats/http-fields.h"
 #include "formats/json-text.h"
 #include "formats/writer.h"
 
 #define JSON_FLAGS (JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15))
+
+static json_t *http_to_json(const struct fc_http_tx *tx, uint64_t count);
 
 static json_t *value_to_json(const struct fc_value *v)
 {
@@ -27,12 +29,36 @@ static json_t *value_to_json(const struct fc_value *v)
     case FC_VALUE_SECONDS:
         return json_real((double)v->ns / 1e9);
     case FC_VALUE_HTTP:
-        return fc_http_json(v->http, (uint32_t)v->u);
+        return http_to_json(v->http, v->u);
     default: {
         const char *text = fc_value_text(v, buf);
         return fc_json_text(text, strlen(text));
     }
     }
+}
+
+/* The `http` array: one object per transaction, keys in http-fields.def
+ * order. NULL when out of memory. */
+static json_t *http_to_json(const struct fc_http_tx *tx, uint64_t count)
+{
+    json_t *a = json_array();
+    struct fc_value v[FC_HTTP_FIELD_COUNT];
+    for (uint64_t i = 0; a && i < count; i++) {
+        json_t *o = json_object();
+        fc_http_tx_values(&tx[i], v);
+        for (size_t f = 0; o && f < FC_HTTP_FIELD_COUNT; f++) {
+            json_t *j = value_to_json(&v[f]);
+            if (!j || json_object_set_new(o, fc_http_field_names[f], j) != 0) {
+                json_decref(o);
+                o = NULL;
+            }
+        }
+        if (!o || json_array_append_new(a, o) != 0) {
+            json_decref(a);
+            return NULL;
+        }
+    }
+    return a;
 }
 
 /* Builds the record's object. Returns NULL when out of memory. */

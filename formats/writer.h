@@ -26,6 +26,8 @@ struct fc_writer {
 
 struct fc_writer *fc_jsonl_writer_open(FILE *out, bool owns_out);
 struct fc_writer *fc_csv_writer_open(FILE *out, bool owns_out);
+/* http.csv: one row per HTTP transaction of the records written. */
+struct fc_writer *fc_http_csv_writer_open(FILE *out, bool owns_out);
 struct fc_writer *fc_ipfix_writer_open(FILE *out, bool owns_out);
 
 /* Shared by the writers: allocates a writer of `size` bytes (a struct

@@ -3,6 +3,7 @@
 question, a request split byte by byte and sent backwards, a retransmission with
 other bytes, holes in a body and in a request, HTTP off port 80 and non-HTTP on it,
 100-continue, chunked coding with extension and trailer, HEAD and 204."""
+import csv
 import json
 import os
 import subprocess
@@ -113,6 +114,30 @@ class CraftedHttp(unittest.TestCase):
         self.assertEqual((head["status"], head["response_content_length"],
                           head["response_body_len"]), (200, 1000, 0))
         self.assertEqual((empty["status"], empty["response_body_len"]), (204, 0))
+
+    def test_http_csv_rows_equal_json(self):
+        """http.csv: one row per transaction, keyed by flow_id, seq and index, each
+        cell the JSON value as the CSV writer renders it."""
+        names = sorted(n for n in os.listdir(CRAFTED) if n.endswith(".pcap"))
+        for name in names + [os.path.join("..", "corpus", "http", "wikipedia-keepalive.pcap")]:
+            with self.subTest(capture=name):
+                run = convert(os.path.join(CRAFTED, name), self.work.sub("csv-" + os.path.basename(name)),
+                              formats="jsonl,csv")
+                self.assertEqual(run.rc, 0, run.stderr)
+                with open(os.path.join(run.outdir, "http.csv"), newline="", encoding="utf-8") as f:
+                    rows = list(csv.DictReader(f))
+                want = [(r["flow_id"], r["seq"], i, tx) for r in run.records
+                        for i, tx in enumerate(r["http"] or [])]
+                self.assertEqual(len(rows), len(want))
+                self.assertGreater(len(rows), 0)
+                for row, (flow_id, seq, i, tx) in zip(rows, want):
+                    self.assertEqual((row["flow_id"], row["seq"], row["index"]),
+                                     (flow_id, str(seq), str(i)))
+                    self.assertEqual(list(row)[3:], list(tx))
+                    for key, value in tx.items():
+                        cell = "" if value is None else str(value).lower() \
+                            if isinstance(value, bool) else str(value)
+                        self.assertEqual(row[key], cell, key)
 
     def test_l7_off(self):
         run, stats = self.run_capture("http-investigator.pcap", "--no-l7")
