@@ -23,6 +23,7 @@
 #include "formats/case-reader.h"
 #include "formats/config-yaml.h"
 #include "formats/manifest.h"
+#include "formats/uap-yaml.h"
 #include "formats/path.h"
 #include "formats/stats-json.h"
 #include "formats/writer.h"
@@ -41,6 +42,8 @@ struct convert {
     unsigned formats;
     bool to_stdout;
     struct fc_filter *filter;
+    struct fc_ua_db *ua;    /* NULL: no user-agent analysis */
+    const char *ua_path;    /* the patterns it was built from */
     struct fc_engine engine;
     struct fc_case *inputs;
     fc_time started;
@@ -166,6 +169,27 @@ static int close_outputs(struct convert *cv, bool complete)
 }
 
 /* Checks the options that need more than a value's syntax. */
+/* The user-agent patterns: a file named with --ua-regexes must be usable;
+ * without uap-core's default file the analysis is off, with a warning. */
+static int open_ua(struct convert *cv)
+{
+    char err[512];
+    struct fc_ua_rules rules;
+    cv->ua_path = cv->opt.ua_regexes ? cv->opt.ua_regexes : FC_UAP_DEFAULT_REGEXES;
+    if (fc_uap_load(cv->ua_path, &rules, err, sizeof err) == 0)
+        cv->ua = fc_ua_db_open(&rules, err, sizeof err);
+    if (cv->ua)
+        return 0;
+    if (cv->opt.ua_regexes) {
+        fprintf(stderr, "flowcase convert: --ua-regexes: %s\n", err);
+        return -1;
+    }
+    fprintf(stderr, "flowcase: warning: user-agent analysis off: %s (Debian package uap-core)\n",
+            err);
+    cv->ua_path = NULL;
+    return 0;
+}
+
 static int validate(struct convert *cv)
 {
     char err[256];
@@ -198,7 +222,7 @@ static int validate(struct convert *cv)
             return -1;
         }
     }
-    return 0;
+    return cv->opt.l7 ? open_ua(cv) : 0;
 }
 
 static void read_inputs(struct convert *cv)
@@ -295,6 +319,7 @@ static int write_manifest(struct convert *cv, int status)
         .output_dir = cv->opt.output,
         .outputs = outputs,
         .noutputs = noutputs,
+        .ua_regexes = cv->ua_path,
     };
     m.argv = fc_cmdline_argv(&m.argc);
     char err[512];
@@ -327,6 +352,7 @@ static int run(struct convert *cv)
                                            ? UINT32_MAX
                                            : (uint32_t)cv->opt.reasm_flow_cap,
                            .memcap = cv->opt.reasm_memcap },
+                .ua = cv->ua,
             },
         },
         .vlan_in_key = cv->opt.vlan_key,
@@ -352,6 +378,9 @@ static int run(struct convert *cv)
                       fc_case_total_bytes(cv->inputs));
     read_inputs(cv);
     fc_engine_finish(&cv->engine);
+    if (cv->ua)
+        fc_ua_db_stats(cv->ua, &cv->engine.counters.v[FC_CNT_UA_ANALYSED],
+                       &cv->engine.counters.v[FC_CNT_UA_CACHE_HITS]);
     fc_case_finish(cv->inputs);
     fc_progress_end(&cv->progress);
 
@@ -393,6 +422,7 @@ int fc_cmd_convert(int argc, char **argv)
         break;
     }
     fc_engine_destroy(&cv.engine);
+    fc_ua_db_close(cv.ua);
     fc_filter_destroy(cv.filter);
     fc_case_free(cv.inputs);
     fc_options_free(&cv.opt);

@@ -14,6 +14,7 @@ static const struct {
 } commands[] = {
     { "convert", fc_cmd_convert, "read captures and write bidirectional flow records" },
     { "read", fc_cmd_read, "read IPFIX files into JSON lines or CSV" },
+    { "ua", fc_cmd_ua, "tell the browser, OS and device that User-Agent strings name" },
     { "verify", fc_cmd_verify, "check the inputs and outputs of a conversion against its manifest" },
 };
 

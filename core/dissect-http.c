@@ -15,6 +15,7 @@
  * else it loses its place and resynchronises on the next line that is a
  * request line (client) or a status line (server), as Zeek and Suricata do.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,6 +23,7 @@
 #include "core/dissect.h"
 #include "core/http-tx.h"
 #include "core/limits.h"
+#include "core/useragent.h"
 
 enum phase {
     START,       /* expecting a request or status line (empty lines skipped) */
@@ -442,11 +444,53 @@ static void header(struct http_state *st, struct side *sd, struct fc_span line,
     }
 }
 
+/* "a.b.c" from the parts that are known, in order, stopping at the first
+ * unknown one. */
+static struct fc_span version_of(const struct fc_ua_result *r, enum fc_ua_part first,
+                                 unsigned n, char *buf, size_t size)
+{
+    size_t len = 0;
+    for (unsigned i = 0; i < n && r->part[first + i]; i++) {
+        int w = snprintf(buf + len, size - len, "%s%s", i ? "." : "", r->part[first + i]);
+        if (w < 0 || (size_t)w >= size - len)
+            break;
+        len += (size_t)w;
+    }
+    return (struct fc_span){ (const uint8_t *)buf, len };
+}
+
+static void put_part(struct fc_http_tx *tx, enum fc_http_text which, const char *s)
+{
+    if (s)
+        set_text(tx, which, (struct fc_span){ (const uint8_t *)s, strlen(s) });
+}
+
+/* What the request's User-Agent names. */
+static void analyse_user_agent(struct fc_http_tx *tx, const struct fc_l7_ctx *ctx)
+{
+    const char *ua = fc_http_text(tx, FC_HTTP_USER_AGENT);
+    const struct fc_ua_result *r = ua && ctx->ua ? fc_ua_parse(ctx->ua, ua, strlen(ua)) : NULL;
+    if (!r)
+        return;
+    char buf[4 * (FC_UA_PART_MAX + 1)];
+    put_part(tx, FC_HTTP_UA_BROWSER, r->part[FC_UA_FAMILY]);
+    struct fc_span v = version_of(r, FC_UA_MAJOR, 3, buf, sizeof buf);
+    if (v.len)
+        set_text(tx, FC_HTTP_UA_BROWSER_VERSION, v);
+    put_part(tx, FC_HTTP_UA_OS, r->part[FC_UA_OS_FAMILY]);
+    v = version_of(r, FC_UA_OS_MAJOR, 4, buf, sizeof buf);
+    if (v.len)
+        set_text(tx, FC_HTTP_UA_OS_VERSION, v);
+    put_part(tx, FC_HTTP_UA_DEVICE, r->part[FC_UA_DEVICE_FAMILY]);
+}
+
 /* The empty line after the headers: what the body is. */
 static void headers_done(struct http_state *st, struct side *sd, const struct fc_l7_ctx *ctx)
 {
     struct fc_http_tx *tx = tx_of(st, sd);
     if (is_client(st, sd)) {
+        if (tx)
+            analyse_user_agent(tx, ctx);
         bool connect = method_is(tx, "CONNECT");
         if (sd->chunked) {
             sd->phase = CHUNK_SIZE;
@@ -696,6 +740,8 @@ static void http_exported(void *state)
 {
     struct http_state *st = state;
     uint32_t n = st->emitted;
+    if (n == 0)
+        return;
     for (uint32_t i = 0; i < n; i++)
         free_tx(&st->tx[i]);
     memmove(st->tx, st->tx + n, (st->count - n) * sizeof *st->tx);

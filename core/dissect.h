@@ -27,8 +27,11 @@ enum fc_probe {
 };
 
 /* What a dissector knows of the moment it is called. */
+struct fc_ua_db;
+
 struct fc_l7_ctx {
     struct fc_counters *cnt;
+    struct fc_ua_db *ua; /* user-agent analysis, NULL when off */
     fc_time ts; /* time of the packet that carried (or completed) the bytes */
 };
 

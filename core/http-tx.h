@@ -28,6 +28,12 @@ enum fc_http_text {
     FC_HTTP_SERVER,
     FC_HTTP_LOCATION,
     FC_HTTP_RESPONSE_CONTENT_TYPE,
+    /* What the User-Agent names (core/useragent.h). */
+    FC_HTTP_UA_BROWSER,
+    FC_HTTP_UA_BROWSER_VERSION,
+    FC_HTTP_UA_OS,
+    FC_HTTP_UA_OS_VERSION,
+    FC_HTTP_UA_DEVICE,
     FC_HTTP_TEXT_COUNT
 };
 

@@ -32,6 +32,7 @@ void fc_l7_init(struct fc_l7_layer *l, const struct fc_l7_config *cfg, struct fc
 {
     memset(l, 0, sizeof *l);
     l->enabled = cfg->enabled;
+    l->ua = cfg->ua;
     l->cnt = cnt;
     fc_reasm_init(&l->reasm, &cfg->reasm, cnt);
     fc_pool_init(&l->pool, sizeof(struct fc_l7_flow), 1024, 0);
@@ -45,7 +46,7 @@ void fc_l7_destroy(struct fc_l7_layer *l)
 
 static struct fc_l7_ctx ctx_of(const struct call *c)
 {
-    return (struct fc_l7_ctx){ .cnt = c->l->cnt, .ts = c->f->ts };
+    return (struct fc_l7_ctx){ .cnt = c->l->cnt, .ua = c->l->ua, .ts = c->f->ts };
 }
 
 static void drop_probe_bufs(struct fc_l7_flow *f)

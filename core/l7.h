@@ -18,10 +18,12 @@
 struct fc_l7_config {
     bool enabled;
     struct fc_reasm_config reasm;
+    struct fc_ua_db *ua; /* not owned; NULL: no user-agent analysis */
 };
 
 struct fc_l7_layer {
     bool enabled;
+    struct fc_ua_db *ua;
     struct fc_reasm reasm;
     struct fc_counters *cnt;
     struct fc_pool pool; /* struct fc_l7_flow */

@@ -85,6 +85,13 @@
 #define FC_HTTP_METHOD_MAX 24u
 #define FC_HTTP_MAX_TX 65536u
 
+/* User-agent analysis (core/useragent.c): distinct strings cached (a
+ * power of two; the cache starts over when half full), and the longest
+ * part kept (browser, OS or device names are short; this bounds what a
+ * hostile $N substitution can produce). */
+#define FC_UA_CACHE 8192u
+#define FC_UA_PART_MAX 255u
+
 /* A segment arriving before the highest sequence seen is out of order
  * (not a retransmission) when it comes within this time of that highest
  * segment: Wireshark's default tcp.analysis heuristic. */

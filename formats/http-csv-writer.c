@@ -41,7 +41,9 @@ struct fc_writer *fc_http_csv_writer_open(FILE *out, bool owns_out)
     fputs("flow_id,seq,index", out);
     for (size_t f = 0; f < FC_HTTP_FIELD_COUNT; f++) {
         fputc(',', out);
-        fc_csv_put_text(out, fc_http_field_names[f]);
+        if (fc_http_fields[f].group)
+            fprintf(out, "%s.", fc_http_fields[f].group);
+        fc_csv_put_text(out, fc_http_fields[f].name);
     }
     fputs("\r\n", out);
     return w;

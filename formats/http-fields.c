@@ -5,8 +5,10 @@
 
 #include "core/flow.h"
 
-const char *const fc_http_field_names[FC_HTTP_FIELD_COUNT] = {
-#define FC_HTTP_FIELD(name, getter) name,
+#define GROUP_NONE NULL
+#define GROUP_UA "ua"
+const struct fc_http_field fc_http_fields[FC_HTTP_FIELD_COUNT] = {
+#define FC_HTTP_FIELD(name, group, getter) { name, GROUP_##group },
 #include "formats/http-fields.def"
 #undef FC_HTTP_FIELD
 };
@@ -49,6 +51,11 @@ GETTER(get_host) { set_text(v, tx, FC_HTTP_HOST); }
 GETTER(get_uri) { set_text(v, tx, FC_HTTP_URI); }
 GETTER(get_version) { set_text(v, tx, FC_HTTP_VERSION); }
 GETTER(get_user_agent) { set_text(v, tx, FC_HTTP_USER_AGENT); }
+GETTER(get_ua_browser) { set_text(v, tx, FC_HTTP_UA_BROWSER); }
+GETTER(get_ua_browser_version) { set_text(v, tx, FC_HTTP_UA_BROWSER_VERSION); }
+GETTER(get_ua_os) { set_text(v, tx, FC_HTTP_UA_OS); }
+GETTER(get_ua_os_version) { set_text(v, tx, FC_HTTP_UA_OS_VERSION); }
+GETTER(get_ua_device) { set_text(v, tx, FC_HTTP_UA_DEVICE); }
 GETTER(get_referrer) { set_text(v, tx, FC_HTTP_REFERRER); }
 GETTER(get_x_forwarded_for) { set_text(v, tx, FC_HTTP_X_FORWARDED_FOR); }
 GETTER(get_request_content_type) { set_text(v, tx, FC_HTTP_REQUEST_CONTENT_TYPE); }
@@ -87,7 +94,7 @@ GETTER(get_gap) { set_bool(v, tx->gap); }
 void fc_http_tx_values(const struct fc_http_tx *tx, struct fc_value v[FC_HTTP_FIELD_COUNT])
 {
     memset(v, 0, FC_HTTP_FIELD_COUNT * sizeof *v);
-#define FC_HTTP_FIELD(name, getter) getter(tx, &v[FC_HF_##getter]);
+#define FC_HTTP_FIELD(name, group, getter) getter(tx, &v[FC_HF_##getter]);
 #include "formats/http-fields.def"
 #undef FC_HTTP_FIELD
 }

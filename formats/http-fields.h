@@ -9,13 +9,18 @@
 #include "formats/value.h"
 
 enum fc_http_field_id {
-#define FC_HTTP_FIELD(name, getter) FC_HF_##getter,
+#define FC_HTTP_FIELD(name, group, getter) FC_HF_##getter,
 #include "formats/http-fields.def"
 #undef FC_HTTP_FIELD
     FC_HTTP_FIELD_COUNT
 };
 
-extern const char *const fc_http_field_names[FC_HTTP_FIELD_COUNT];
+struct fc_http_field {
+    const char *name;
+    const char *group; /* "ua", or NULL at the transaction's top level */
+};
+
+extern const struct fc_http_field fc_http_fields[FC_HTTP_FIELD_COUNT];
 
 /* Fills v[] with the transaction's values (null where nothing applies). */
 void fc_http_tx_values(const struct fc_http_tx *tx, struct fc_value v[FC_HTTP_FIELD_COUNT]);

@@ -46,9 +46,24 @@ static json_t *http_to_json(const struct fc_http_tx *tx, uint64_t count)
     for (uint64_t i = 0; a && i < count; i++) {
         json_t *o = json_object();
         fc_http_tx_values(&tx[i], v);
+        /* The `ua` group is an object when the User-Agent was analysed. */
+        bool ua = fc_http_text(&tx[i], FC_HTTP_UA_BROWSER) != NULL;
+        json_t *group = NULL;
         for (size_t f = 0; o && f < FC_HTTP_FIELD_COUNT; f++) {
+            const struct fc_http_field *hf = &fc_http_fields[f];
+            json_t *into = o;
+            if (hf->group && !ua) {
+                if (!json_object_get(o, hf->group))
+                    json_object_set_new(o, hf->group, json_null());
+                continue;
+            }
+            if (hf->group) {
+                if (!group)
+                    json_object_set_new(o, hf->group, group = json_object());
+                into = group;
+            }
             json_t *j = value_to_json(&v[f]);
-            if (!j || json_object_set_new(o, fc_http_field_names[f], j) != 0) {
+            if (!into || !j || json_object_set_new(into, hf->name, j) != 0) {
                 json_decref(o);
                 o = NULL;
             }

@@ -155,6 +155,23 @@ static json_t *outputs_json(const struct fc_manifest_run *run, char *err, size_t
     return a;
 }
 
+/* The data files a run used besides its inputs (user-agent patterns). */
+static json_t *databases_json(const struct fc_manifest_run *run)
+{
+    json_t *o = json_object();
+    json_t *ua = json_null();
+    uint8_t digest[FC_SHA256_LEN];
+    uint64_t size = 0;
+    if (run->ua_regexes && fc_sha256_file(run->ua_regexes, digest, &size) == 0) {
+        ua = json_object();
+        json_object_set_new(ua, "path", text(run->ua_regexes));
+        json_object_set_new(ua, "size", json_integer((json_int_t)size));
+        json_object_set_new(ua, "sha256", hash_json(true, digest));
+    }
+    json_object_set_new(o, "ua_regexes", ua);
+    return o;
+}
+
 int fc_manifest_write(const struct fc_manifest_run *run, char *err, size_t errlen)
 {
     json_t *outputs = outputs_json(run, err, errlen);
@@ -178,6 +195,7 @@ int fc_manifest_write(const struct fc_manifest_run *run, char *err, size_t errle
         json_array_append_new(inputs, fc_manifest_input_json(run->inputs[i]));
     json_object_set_new(root, "inputs", inputs);
     json_object_set_new(root, "outputs", outputs);
+    json_object_set_new(root, "databases", databases_json(run));
 
     char *path = fc_path_join(run->output_dir, "manifest.json.part");
     char *final = fc_path_join(run->output_dir, "manifest.json");

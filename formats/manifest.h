@@ -29,6 +29,7 @@ struct fc_manifest_run {
     const char *output_dir;
     const char *const *outputs; /* file names in output_dir, hashed when written */
     size_t noutputs;
+    const char *ua_regexes; /* the user-agent patterns used, hashed; NULL: none */
 };
 
 /* One evidence file and its capture streams, as both the manifest and the

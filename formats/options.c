@@ -42,6 +42,9 @@ const struct fc_option fc_options_table[] = {
         "bytes held out of order per TCP connection before a hole is skipped (default 1MiB)"),
     OPT("reasm_memcap", 0, FC_OPT_BYTES, reasm_memcap, "SIZE",
         "bytes held by TCP reassembly over all connections (default 256MiB)"),
+    OPT("ua_regexes", 0, FC_OPT_STRING, ua_regexes, "FILE",
+        "uap-core regexes.yaml for the user-agent analysis (default "
+        "/usr/share/uap-core/regexes.yaml)"),
     OPT("inputs", 0, FC_OPT_INPUTS, inputs, "FILE...",
         "capture files and directories to read, merged by packet time"),
 };
@@ -77,6 +80,7 @@ void fc_options_free(struct fc_options *o)
     free(o->output);
     free(o->format);
     free(o->filter);
+    free(o->ua_regexes);
     free_inputs(o);
     memset(o, 0, sizeof *o);
 }

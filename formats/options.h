@@ -31,6 +31,7 @@ struct fc_options {
     bool l7;
     uint64_t reasm_flow_cap;
     uint64_t reasm_memcap;
+    char *ua_regexes; /* NULL: uap-core's from the Debian package */
     char **inputs;
     size_t ninputs;
 };

@@ -48,6 +48,10 @@ class CraftedHttp(unittest.TestCase):
         self.assertEqual(first["uri"], "/stream_live/get_songs_json.php?station=rockmax&limit=10")
         self.assertIn("Chrome/60.0.3112.113", first["user_agent"])
         self.assertIn("Windows NT 10.0", first["user_agent"])
+        # What the investigator asked: which OS and browser.
+        self.assertEqual(first["ua"], {"browser": "Chrome", "browser_version": "60.0.3112",
+                                       "os": "Windows", "os_version": "10", "device": "Other"})
+        self.assertEqual(second["ua"], first["ua"])
         self.assertEqual(first["referrer"], "http://www.rockmax.cz/")
         self.assertEqual((first["status"], first["reason"], first["server"]),
                          (200, "OK", "nginx"))
@@ -61,6 +65,25 @@ class CraftedHttp(unittest.TestCase):
                          ("/stream_live/cover.jpg", 304, "Not Modified"))
         self.assertEqual(second["response_body_len"], 0)
         self.assertEqual(second["srt"], 0.012)
+
+    def test_readme_investigation_example(self):
+        """The README's jq example, done in Python on the sample: its shown output."""
+        repo = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
+        run = convert(os.path.join(repo, "samples", "http-investigator.pcap"),
+                      self.work.sub("readme"))
+        got = []
+        for r in run.records:
+            if (r["src_ip"], r["dst_ip"]) == ("192.168.70.35", "212.11.2.170") and \
+                    "2017-09-12T09:00" <= r["start"] < "2017-09-12T10:00":
+                for t in r["http"]:
+                    ua = "%s %s / %s %s" % (t["ua"]["os"], t["ua"]["os_version"],
+                                            t["ua"]["browser"], t["ua"]["browser_version"])
+                    got.append(json.dumps({"request_time": t["request_time"], "host": t["host"],
+                                           "uri": t["uri"], "status": t["status"], "ua": ua},
+                                          separators=(",", ":")))
+        with open(os.path.join(repo, "README.md"), encoding="utf-8") as f:
+            shown = [line.strip() for line in f if line.startswith('{"request_time"')]
+        self.assertEqual(got, shown)
 
     def test_request_split_byte_by_byte_backwards(self):
         run, stats = self.run_capture("http-byte-by-byte.pcap")
@@ -133,11 +156,22 @@ class CraftedHttp(unittest.TestCase):
                 for row, (flow_id, seq, i, tx) in zip(rows, want):
                     self.assertEqual((row["flow_id"], row["seq"], row["index"]),
                                      (flow_id, str(seq), str(i)))
-                    self.assertEqual(list(row)[3:], list(tx))
+                    ua = tx.pop("ua") or {}
+                    tx.update({"ua." + k: ua.get(k) for k in
+                               ("browser", "browser_version", "os", "os_version", "device")})
+                    self.assertEqual(sorted(list(row)[3:]), sorted(tx))
                     for key, value in tx.items():
                         cell = "" if value is None else str(value).lower() \
                             if isinstance(value, bool) else str(value)
                         self.assertEqual(row[key], cell, key)
+
+    def test_user_agents_analysed_once(self):
+        run, stats = self.run_capture("http-investigator.pcap")
+        self.assertEqual(stats["l7"]["user_agents"], {"analysed": 1, "cache_hits": 1})
+        manifest = json.loads(run.read("manifest.json"))
+        db = manifest["databases"]["ua_regexes"]
+        self.assertEqual(db["path"], "/usr/share/uap-core/regexes.yaml")
+        self.assertEqual(len(db["sha256"]), 64)
 
     def test_l7_off(self):
         run, stats = self.run_capture("http-investigator.pcap", "--no-l7")

@@ -14,5 +14,6 @@ Suite *make_ipfix_suite(void);
 Suite *make_reasm_suite(void);
 Suite *make_readers_suite(void);
 Suite *make_timefmt_suite(void);
+Suite *make_useragent_suite(void);
 
 #endif
