@@ -27,10 +27,19 @@ static void usage(FILE *out)
             FC_UAP_DEFAULT_REGEXES);
 }
 
-static json_t *part(const struct fc_ua_result *r, enum fc_ua_part p)
-{
-    return r->part[p] ? fc_json_text(r->part[p], strlen(r->part[p])) : json_null();
-}
+/* The output's nested objects and their keys, in order. */
+static const struct {
+    const char *section;
+    const char *key;
+    enum fc_ua_part part;
+} layout[] = {
+    { "browser", "family", FC_UA_FAMILY },       { "browser", "major", FC_UA_MAJOR },
+    { "browser", "minor", FC_UA_MINOR },         { "browser", "patch", FC_UA_PATCH },
+    { "os", "family", FC_UA_OS_FAMILY },         { "os", "major", FC_UA_OS_MAJOR },
+    { "os", "minor", FC_UA_OS_MINOR },           { "os", "patch", FC_UA_OS_PATCH },
+    { "os", "patch_minor", FC_UA_OS_PATCH_MINOR }, { "device", "family", FC_UA_DEVICE_FAMILY },
+    { "device", "brand", FC_UA_DEVICE_BRAND },   { "device", "model", FC_UA_DEVICE_MODEL },
+};
 
 static int print_one(struct fc_ua_db *db, const char *ua, size_t len)
 {
@@ -39,22 +48,13 @@ static int print_one(struct fc_ua_db *db, const char *ua, size_t len)
         return -1;
     json_t *o = json_object();
     json_object_set_new(o, "user_agent", fc_json_text(ua, len));
-    json_t *b = json_object(), *os = json_object(), *dev = json_object();
-    json_object_set_new(b, "family", part(r, FC_UA_FAMILY));
-    json_object_set_new(b, "major", part(r, FC_UA_MAJOR));
-    json_object_set_new(b, "minor", part(r, FC_UA_MINOR));
-    json_object_set_new(b, "patch", part(r, FC_UA_PATCH));
-    json_object_set_new(os, "family", part(r, FC_UA_OS_FAMILY));
-    json_object_set_new(os, "major", part(r, FC_UA_OS_MAJOR));
-    json_object_set_new(os, "minor", part(r, FC_UA_OS_MINOR));
-    json_object_set_new(os, "patch", part(r, FC_UA_OS_PATCH));
-    json_object_set_new(os, "patch_minor", part(r, FC_UA_OS_PATCH_MINOR));
-    json_object_set_new(dev, "family", part(r, FC_UA_DEVICE_FAMILY));
-    json_object_set_new(dev, "brand", part(r, FC_UA_DEVICE_BRAND));
-    json_object_set_new(dev, "model", part(r, FC_UA_DEVICE_MODEL));
-    json_object_set_new(o, "browser", b);
-    json_object_set_new(o, "os", os);
-    json_object_set_new(o, "device", dev);
+    for (size_t i = 0; i < sizeof layout / sizeof layout[0]; i++) {
+        json_t *section = json_object_get(o, layout[i].section);
+        if (!section)
+            json_object_set_new(o, layout[i].section, section = json_object());
+        const char *v = r->part[layout[i].part];
+        json_object_set_new(section, layout[i].key, v ? fc_json_text(v, strlen(v)) : json_null());
+    }
     int rc = json_dumpf(o, stdout, JSON_FLAGS) == 0 && fputc('\n', stdout) != EOF ? 0 : -1;
     json_decref(o);
     return rc;
