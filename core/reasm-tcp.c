@@ -61,19 +61,18 @@ static void remember(struct fc_reasm *r, struct fc_stream_dir *d, const uint8_t 
             r->used -= FC_REASM_RECENT;
             return;
         }
-        d->recent_cap = FC_REASM_RECENT;
     }
-    if (len > d->recent_cap) {
-        p += len - d->recent_cap;
-        len = d->recent_cap;
+    if (len > FC_REASM_RECENT) {
+        p += len - FC_REASM_RECENT;
+        len = FC_REASM_RECENT;
     }
-    uint32_t first = d->recent_cap - d->recent_head;
+    uint32_t first = FC_REASM_RECENT - d->recent_head;
     if (first > len)
         first = len;
     memcpy(d->recent + d->recent_head, p, first);
     memcpy(d->recent, p + first, len - first);
-    d->recent_head = (d->recent_head + len) % d->recent_cap;
-    d->recent_len = d->recent_len + len > d->recent_cap ? d->recent_cap : d->recent_len + len;
+    d->recent_head = (d->recent_head + len) % FC_REASM_RECENT;
+    d->recent_len = d->recent_len + len > FC_REASM_RECENT ? FC_REASM_RECENT : d->recent_len + len;
 }
 
 static void hand_over(struct fc_reasm *r, struct fc_stream_dir *d, unsigned dir,
@@ -152,21 +151,25 @@ static void advance_to(struct fc_reasm *r, struct fc_stream_dir *d, unsigned dir
     drain(r, d, dir, sink);
 }
 
-/* Compares bytes [seq, seq+len) that were already handed over with the
- * ring of recent bytes; true when a byte that can be checked differs. */
+/* Compares bytes [seq, seq+len), all before `next`, with the ring of
+ * recent bytes; true when a byte the ring still holds differs. */
 static bool differs_from_recent(const struct fc_stream_dir *d, uint32_t seq, const uint8_t *p,
                                 uint32_t len)
 {
     uint32_t oldest = d->next - d->recent_len;
-    for (uint32_t i = 0; i < len; i++) {
-        uint32_t at = seq + i;
-        if (seq_lt(at, oldest) || !seq_lt(at, d->next))
-            continue;
-        uint32_t back = d->next - at; /* 1 for the last byte handed over */
-        if (d->recent[(d->recent_head + d->recent_cap - back) % d->recent_cap] != p[i])
-            return true;
+    if (seq_lt(seq, oldest)) { /* older than the ring holds: unchecked */
+        uint32_t skip = oldest - seq;
+        if (skip >= len)
+            return false;
+        seq += skip;
+        p += skip;
+        len -= skip;
     }
-    return false;
+    /* The ring's byte for sequence number `seq`, then at most two pieces. */
+    uint32_t at = (d->recent_head + FC_REASM_RECENT - (d->next - seq)) % FC_REASM_RECENT;
+    uint32_t first = FC_REASM_RECENT - at < len ? FC_REASM_RECENT - at : len;
+    return memcmp(d->recent + at, p, first) != 0 ||
+           memcmp(d->recent, p + first, len - first) != 0;
 }
 
 /* In-order data (seq == next): handed over in place. Held segments that
@@ -367,9 +370,10 @@ void fc_stream_release(struct fc_reasm *r, struct fc_stream *s)
         struct fc_stream_dir *d = &s->dir[dir];
         while (d->held)
             free_seg(r, d, d->held);
-        r->used -= d->recent_cap;
-        if (d->recent)
+        if (d->recent) {
+            r->used -= FC_REASM_RECENT;
             fc_pool_put(&r->rings, d->recent);
+        }
         memset(d, 0, sizeof *d);
     }
 }

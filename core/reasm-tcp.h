@@ -61,8 +61,7 @@ struct fc_stream_dir {
     uint32_t held_bytes;
     /* The last bytes handed over (up to FC_REASM_RECENT), to compare a
      * retransmission with: recent_len bytes ending at `next`. */
-    uint8_t *recent;
-    uint32_t recent_cap;
+    uint8_t *recent; /* FC_REASM_RECENT bytes, NULL until taken */
     uint32_t recent_len;
     uint32_t recent_head; /* where the next byte goes in the ring */
 };

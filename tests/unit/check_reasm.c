@@ -264,7 +264,8 @@ START_TEST(ring_keeps_the_latest_bytes_for_comparison)
         fc_stream_segment(&reasm, &stream, 0, 1000 + i * 1000, 0, (const uint8_t *)block, 1000,
                           1000, &sink);
     }
-    ck_assert_uint_eq(stream.dir[0].recent_cap, FC_REASM_RECENT);
+    ck_assert_ptr_nonnull(stream.dir[0].recent);
+    ck_assert_uint_eq(stream.dir[0].recent_len, FC_REASM_RECENT);
     /* the last segment again, changed: detected */
     memset(block, 'a' + 39 % 26, 1000);
     block[500] = '!';
@@ -274,6 +275,17 @@ START_TEST(ring_keeps_the_latest_bytes_for_comparison)
     /* a segment older than the ring holds: cannot be checked */
     fc_stream_segment(&reasm, &stream, 0, 1000, 0, (const uint8_t *)"zzz", 3, 3, &sink);
     ck_assert_uint_eq(cnt.v[FC_CNT_REASM_OVERLAP_DIFFERS], 1);
+    /* the last 3500 bytes again, unchanged: they wrap around the ring's end */
+    char tail[3500];
+    for (uint32_t k = 0; k < sizeof tail; k++)
+        tail[k] = (char)('a' + (int)(((40000 - 3500 + k) / 1000) % 26));
+    fc_stream_segment(&reasm, &stream, 0, 1000 + 40000 - 3500, 0, (const uint8_t *)tail,
+                      sizeof tail, sizeof tail, &sink);
+    ck_assert_uint_eq(cnt.v[FC_CNT_REASM_OVERLAP_DIFFERS], 1);
+    tail[3400] = '!'; /* and changed near the end: detected across the wrap */
+    fc_stream_segment(&reasm, &stream, 0, 1000 + 40000 - 3500, 0, (const uint8_t *)tail,
+                      sizeof tail, sizeof tail, &sink);
+    ck_assert_uint_eq(cnt.v[FC_CNT_REASM_OVERLAP_DIFFERS], 2);
     ck_assert_uint_eq(got.len[0], 40000);
 }
 END_TEST
