@@ -121,6 +121,8 @@ struct fc_span {
  * no LF is left. */
 static inline bool fc_cursor_line(struct fc_cursor *c, struct fc_span *line)
 {
+    if (fc_cursor_left(c) == 0)
+        return false; /* (an empty cursor may hold a NULL pointer) */
     const uint8_t *lf = (const uint8_t *)memchr(c->p, '\n', fc_cursor_left(c));
     if (!lf)
         return false;

@@ -143,7 +143,8 @@ static enum fc_probe http_probe(unsigned dir, const uint8_t *p, size_t len)
     if (len == 0)
         return FC_PROBE_MORE;
     struct fc_span s = { p, len };
-    return p[0] == 'H' && probe_response(s) != FC_PROBE_NO ? probe_response(s) : probe_request(s);
+    enum fc_probe response = p[0] == 'H' ? probe_response(s) : FC_PROBE_NO;
+    return response != FC_PROBE_NO ? response : probe_request(s);
 }
 
 /* ------------------------------------------------------------ transactions */

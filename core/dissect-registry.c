@@ -11,3 +11,6 @@ const struct fc_dissector *const fc_dissectors[] = {
 };
 
 const unsigned fc_dissector_count = sizeof fc_dissectors / sizeof fc_dissectors[0];
+
+/* core/l7.c keeps one bit per row in a uint32_t. */
+_Static_assert(sizeof fc_dissectors / sizeof fc_dissectors[0] < 32, "too many dissectors");
