@@ -211,7 +211,10 @@ static bool read_templates(struct fc_ipfix_reader *r, struct fc_cursor *c, bool 
         }
         if (options)
             t.scope_count = fc_get_be16(c);
-        if (t.id < FC_IPFIX_FIRST_DATA_SET || t.scope_count > t.count) {
+        /* A template with more fields than a record view holds cannot be
+         * split into fields: refused like a damaged one. */
+        if (t.id < FC_IPFIX_FIRST_DATA_SET || t.scope_count > t.count ||
+            t.count > FC_IPFIX_MAX_FIELDS) {
             if (t.id == 0 && t.count == 0)
                 return true; /* padding */
             return false;
@@ -243,7 +246,7 @@ size_t fc_ipfix_split_record(const struct fc_ipfix_template *t, const uint8_t *p
     struct fc_cursor c = fc_cursor_make(p, (size_t)(end - p));
     d->t = t;
     d->n = 0;
-    for (uint16_t i = 0; i < t->count && i < FC_IPFIX_MAX_FIELDS; i++) {
+    for (uint16_t i = 0; i < t->count; i++) {
         uint32_t len = t->fields[i].length;
         if (len == FC_IPFIX_VARLEN) {
             len = fc_get_u8(&c);

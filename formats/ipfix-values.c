@@ -338,6 +338,7 @@ static void decode_value(const struct fc_ipfix_view *v, enum fc_value_kind kind,
     case FC_VALUE_IPV4:
     case FC_VALUE_IPV6:
     case FC_VALUE_MAC:
+        memset(out->bytes, 0, sizeof out->bytes); /* a short value leaves no stale bytes */
         memcpy(out->bytes, v->data, v->len < 16 ? v->len : 16);
         break;
     default:

@@ -237,46 +237,43 @@ static int make_room(struct ipfix_writer *w, size_t n)
 
 /* ---- the first message: options templates and element types ------------ */
 
+/* The options templates of the first message: IANA elements (id, length),
+ * the first `scope` of them the scope. */
+static const struct options_template {
+    uint16_t id;
+    uint16_t scope;
+    uint16_t count;
+    struct {
+        uint16_t id;
+        uint16_t length;
+    } field[9];
+} options_templates[] = {
+    /* RFC 5655 message checksum: messageScope, messageMD5Checksum. */
+    { TEMPLATE_CHECKSUM, 1, 2, { { 263, 1 }, { 262, 16 } } },
+    /* RFC 5610 information element type: scope enterprise and element;
+     * the fields in the order libfixbuf and YAF use. */
+    { TEMPLATE_IE_TYPE, 2, 9,
+      { { 346, 4 }, { 303, 2 }, { 339, 1 }, { 344, 1 }, { 345, 2 }, { 342, 8 }, { 343, 8 },
+        { 341, FC_IPFIX_VARLEN }, { 340, FC_IPFIX_VARLEN } } },
+    /* RFC 5655 file time window: sessionScope, min/max flow times. */
+    { TEMPLATE_TIME_WINDOW, 1, 3, { { 267, 1 }, { 273, 8 }, { 270, 8 } } },
+    /* RFC 5655 export session details, as far as a file has them. */
+    { TEMPLATE_SESSION, 1, 4, { { 267, 1 }, { 214, 1 }, { 264, 4 }, { 260, 4 } } },
+};
+
 static void emit_options_templates(struct buf *b)
 {
     size_t start = b->len;
     emit_be(b, FC_IPFIX_SET_OPTIONS_TEMPLATE, 2);
     emit_be(b, 0, 2);
-    /* RFC 5655 message checksum: scope messageScope. */
-    emit_be(b, TEMPLATE_CHECKSUM, 2);
-    emit_be(b, 2, 2);
-    emit_be(b, 1, 2);
-    emit_spec(b, 0, 263, 1);
-    emit_spec(b, 0, 262, 16);
-    /* RFC 5610 information element type: scope enterprise and element;
-     * the fields in the order libfixbuf and YAF use. */
-    emit_be(b, TEMPLATE_IE_TYPE, 2);
-    emit_be(b, 9, 2);
-    emit_be(b, 2, 2);
-    emit_spec(b, 0, 346, 4);
-    emit_spec(b, 0, 303, 2);
-    emit_spec(b, 0, 339, 1);
-    emit_spec(b, 0, 344, 1);
-    emit_spec(b, 0, 345, 2);
-    emit_spec(b, 0, 342, 8);
-    emit_spec(b, 0, 343, 8);
-    emit_spec(b, 0, 341, FC_IPFIX_VARLEN);
-    emit_spec(b, 0, 340, FC_IPFIX_VARLEN);
-    /* RFC 5655 file time window: scope sessionScope. */
-    emit_be(b, TEMPLATE_TIME_WINDOW, 2);
-    emit_be(b, 3, 2);
-    emit_be(b, 1, 2);
-    emit_spec(b, 0, 267, 1);
-    emit_spec(b, 0, 273, 8);
-    emit_spec(b, 0, 270, 8);
-    /* RFC 5655 export session details, as far as a file has them. */
-    emit_be(b, TEMPLATE_SESSION, 2);
-    emit_be(b, 4, 2);
-    emit_be(b, 1, 2);
-    emit_spec(b, 0, 267, 1);
-    emit_spec(b, 0, 214, 1);
-    emit_spec(b, 0, 264, 4);
-    emit_spec(b, 0, 260, 4);
+    for (size_t t = 0; t < sizeof options_templates / sizeof options_templates[0]; t++) {
+        const struct options_template *o = &options_templates[t];
+        emit_be(b, o->id, 2);
+        emit_be(b, o->count, 2);
+        emit_be(b, o->scope, 2);
+        for (uint16_t i = 0; i < o->count; i++)
+            emit_spec(b, 0, o->field[i].id, o->field[i].length);
+    }
     put_be(b->p + start + 2, b->len - start, 2);
 }
 

@@ -659,6 +659,19 @@ class Damaged(unittest.TestCase):
                       % self.offsets[1], err)
         self.assertEqual(len(recs), self.records_in(0, self.offsets[1]))
 
+    def test_template_with_too_many_fields(self):
+        """A template of 600 fields (more than a record view holds) is refused as
+        damaged; its data set then has no template; the reader goes on."""
+        fields = b"".join(struct.pack("!HH", 210, 1) for _ in range(600))  # paddingOctets
+        tset = struct.pack("!HHHH", 2, 8 + len(fields), 300, 600) + fields
+        dset = struct.pack("!HH", 300, 4 + 600) + b"\0" * 600
+        body = tset + dset
+        msg = struct.pack("!HHIII", 10, 16 + len(body), 1700000000, 0, 0) + body
+        rc, err, _ = self.damaged("wide", msg)
+        self.assertEqual(rc, 3)
+        self.assertIn("byte offset 0: template set at byte 16 is damaged", err)
+        self.assertIn("data set for template 300, which was never defined", err)
+
 
 if __name__ == "__main__":
     unittest.main()
