@@ -16,13 +16,9 @@ import json
 import os
 import unittest
 
-from fclib import DATA, Workdir, arkime_sessions, convert, ipfixprobe_records, zeek_log
+from fclib import Workdir, arkime_sessions, convert, corpus, ipfixprobe_records, zeek_log
 
-HTTP = os.path.join(DATA, "corpus", "http")
-
-
-def corpus(rel):
-    return os.path.join(DATA, "corpus", rel)
+HTTP = corpus("http")
 
 
 def transactions(run):
