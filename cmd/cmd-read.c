@@ -33,13 +33,18 @@ struct read_run {
     bool columns_pass;   /* CSV: first pass, collecting the other exporters' columns */
     json_t *columns;     /* names, in order of appearance */
     struct fc_writer *flows;
+    struct fc_writer *http; /* CSV to a directory: http.csv */
     FILE *records;
     bool failed;
     uint64_t nflows;
     uint64_t nrecords;
     uint64_t options_left_out; /* -o -: options records not written */
+    /* The flow record being rebuilt; pending while its HTTP continuation
+     * records are still to come. */
     struct fc_row row;
     char text[FC_IPFIX_ROW_TEXT];
+    struct fc_ipfix_http txs;
+    bool pending;
 };
 
 static void usage(FILE *out)
@@ -131,8 +136,60 @@ static int open_flows(struct read_run *rr)
 {
     FILE *f = open_output(rr, rr->csv ? "flows.csv" : "flows.jsonl");
     rr->flows = f ? (rr->csv ? fc_csv_writer_open : fc_jsonl_writer_open)(f, f != stdout) : NULL;
+    if (rr->flows && rr->csv && !rr->to_stdout) { /* as convert writes them */
+        FILE *h = open_output(rr, "http.csv");
+        rr->http = h ? fc_http_csv_writer_open(h, true) : NULL;
+        rr->failed |= !rr->http;
+    }
     rr->failed |= !rr->flows;
     return rr->flows ? 0 : -1;
+}
+
+static void write_row(struct read_run *rr)
+{
+    rr->pending = false;
+    if (rr->flows->ops->write(rr->flows, &rr->row) != 0 ||
+        (rr->http && rr->http->ops->write(rr->http, &rr->row) != 0))
+        rr->failed = true;
+    rr->nflows++;
+}
+
+/* Writes the pending flow record, saying how many transactions it lost.
+ * Reported through r, or once the file is read (r NULL) to log under path. */
+static void flush_pending(struct read_run *rr, const struct fc_ipfix_reader *r,
+                          struct fc_diag *diag, struct fc_diag_log *log, const char *path)
+{
+    if (!rr->pending)
+        return;
+    static const char fmt[] = "flow %s record %llu: %llu of its %llu HTTP transactions are "
+                              "missing (continuation records lost); written without them";
+    const char *id = rr->row.v[FC_F_get_flow_id].s;
+    unsigned long long seq = rr->row.v[FC_F_get_seq].u, n = rr->txs.n, all = rr->txs.expected;
+    if (r)
+        fc_ipfix_reader_problem(r, FC_DIAG_WARNING, fmt, id, seq, all - n, all);
+    else
+        fc_diag_report(diag, log, path, NULL, FC_DIAG_WARNING, FC_DIAG_NO_PACKET, 0, fmt, id,
+                       seq, all - n, all);
+    write_row(rr);
+}
+
+static void on_flow_record(struct read_run *rr, const struct fc_ipfix_reader *r,
+                           const struct fc_ipfix_data *d)
+{
+    if (fc_ipfix_is_http_continuation(d)) {
+        if (!rr->pending || !fc_ipfix_http_continue(r, d, &rr->row, &rr->txs)) {
+            fc_ipfix_reader_problem(r, FC_DIAG_WARNING,
+                                    "HTTP continuation record that does not follow its flow "
+                                    "record: skipped");
+            return;
+        }
+    } else {
+        flush_pending(rr, r, NULL, NULL, NULL);
+        fc_ipfix_to_row(r, d, &rr->row, rr->text, &rr->txs);
+    }
+    rr->pending = true;
+    if (rr->txs.n >= rr->txs.expected)
+        write_row(rr);
 }
 
 static void on_record(void *arg, const struct fc_ipfix_reader *r, const struct fc_ipfix_data *d)
@@ -156,10 +213,7 @@ static void on_record(void *arg, const struct fc_ipfix_reader *r, const struct f
             return;
         if (!rr->flows && open_flows(rr) != 0)
             return;
-        fc_ipfix_to_row(r, d, &rr->row, rr->text);
-        if (!rr->flows || rr->flows->ops->write(rr->flows, &rr->row) != 0)
-            rr->failed = true;
-        rr->nflows++;
+        on_flow_record(rr, r, d);
         return;
     }
     json_t *obj = fc_ipfix_record_json(r, d);
@@ -193,6 +247,7 @@ static unsigned read_all(struct read_run *rr, char **files, int n, struct fc_dia
         struct fc_diag_log log = { 0 };
         bool flowcase = false;
         fc_ipfix_read_file(files[i], diag, &log, on_record, rr, &flowcase);
+        flush_pending(rr, NULL, diag, &log, files[i]);
         /* A flowcase file without flows still gives its (empty) flows file. */
         if (flowcase && !rr->flows && !rr->failed)
             open_flows(rr);
@@ -260,6 +315,9 @@ int fc_cmd_read(int argc, char **argv)
                         "stdout; -o DIR writes them to records.%s\n",
                 (unsigned long long)rr->options_left_out, rr->csv ? "csv" : "jsonl");
     int rc = rr->flows ? rr->flows->ops->close(rr->flows) : 0;
+    if (rr->http && rr->http->ops->close(rr->http) != 0)
+        rc = -1;
+    fc_ipfix_http_free(&rr->txs);
     if (rr->records && rr->records != stdout && fclose(rr->records) != 0)
         rc = -1;
     if (rr->records == stdout && fflush(stdout) != 0)

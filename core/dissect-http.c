@@ -160,21 +160,7 @@ static void put_text(struct fc_http_tx *tx, enum fc_http_text which, struct fc_s
         s.len = FC_HTTP_VALUE_MAX;
         tx->truncated = true;
     }
-    uint32_t need = tx->arena_len + (uint32_t)s.len + 1;
-    if (need > tx->arena_cap) {
-        uint32_t cap = tx->arena_cap ? tx->arena_cap : 256;
-        while (cap < need)
-            cap *= 2;
-        char *a = realloc(tx->arena, cap);
-        if (!a)
-            return;
-        tx->arena = a;
-        tx->arena_cap = cap;
-    }
-    memcpy(tx->arena + tx->arena_len, s.p, s.len);
-    tx->arena[tx->arena_len + s.len] = '\0';
-    tx->text[which] = tx->arena_len + 1;
-    tx->arena_len = need;
+    fc_http_tx_put_text(tx, which, s.p, s.len);
 }
 
 static void set_text(struct fc_http_tx *tx, enum fc_http_text which, struct fc_span s)

@@ -58,6 +58,12 @@ struct fc_http_tx {
     fc_time response_end_ts;   /* packet with its last byte */
 };
 
+/* Stores a copy of p[0..len) as the transaction's text `which` (replacing
+ * any earlier one, whose bytes stay in the buffer). False when out of
+ * memory. */
+bool fc_http_tx_put_text(struct fc_http_tx *tx, enum fc_http_text which, const void *p,
+                         size_t len);
+
 /* A text of the transaction, NULL when absent. */
 static inline const char *fc_http_text(const struct fc_http_tx *tx, enum fc_http_text which)
 {

@@ -1,4 +1,4 @@
-/* HTTP transaction fields: from a transaction to typed values. */
+/* HTTP transaction fields: from a transaction to typed values and back. */
 #include "formats/http-fields.h"
 
 #include <string.h>
@@ -8,21 +8,12 @@
 #define GROUP_NONE NULL
 #define GROUP_UA "ua"
 const struct fc_http_field fc_http_fields[FC_HTTP_FIELD_COUNT] = {
-#define FC_HTTP_FIELD(name, group, getter) { name, GROUP_##group },
+#define FC_HTTP_FIELD(name, group, source, ipfix) { #name, GROUP_##group },
 #include "formats/http-fields.def"
 #undef FC_HTTP_FIELD
 };
 
-#define GETTER(fn) static void fn(const struct fc_http_tx *tx, struct fc_value *v)
-
-static void set_text(struct fc_value *v, const struct fc_http_tx *tx, enum fc_http_text which)
-{
-    const char *s = fc_http_text(tx, which);
-    if (s) {
-        v->kind = FC_VALUE_STRING;
-        v->s = s;
-    }
-}
+/* ---- the fields that are not plain texts: get_<name>, set_<name> -------- */
 
 static void set_count(struct fc_value *v, bool present, uint64_t n)
 {
@@ -40,61 +31,135 @@ static void set_time(struct fc_value *v, fc_time t)
     }
 }
 
-static void set_bool(struct fc_value *v, bool b)
+static int64_t length_of(const struct fc_value *v)
 {
-    v->kind = FC_VALUE_BOOL;
-    v->b = b;
+    return v->kind == FC_VALUE_UINT ? (int64_t)v->u : -1;
 }
 
-GETTER(get_method) { set_text(v, tx, FC_HTTP_METHOD); }
-GETTER(get_host) { set_text(v, tx, FC_HTTP_HOST); }
-GETTER(get_uri) { set_text(v, tx, FC_HTTP_URI); }
-GETTER(get_version) { set_text(v, tx, FC_HTTP_VERSION); }
-GETTER(get_user_agent) { set_text(v, tx, FC_HTTP_USER_AGENT); }
-GETTER(get_ua_browser) { set_text(v, tx, FC_HTTP_UA_BROWSER); }
-GETTER(get_ua_browser_version) { set_text(v, tx, FC_HTTP_UA_BROWSER_VERSION); }
-GETTER(get_ua_os) { set_text(v, tx, FC_HTTP_UA_OS); }
-GETTER(get_ua_os_version) { set_text(v, tx, FC_HTTP_UA_OS_VERSION); }
-GETTER(get_ua_device) { set_text(v, tx, FC_HTTP_UA_DEVICE); }
-GETTER(get_referrer) { set_text(v, tx, FC_HTTP_REFERRER); }
-GETTER(get_x_forwarded_for) { set_text(v, tx, FC_HTTP_X_FORWARDED_FOR); }
-GETTER(get_request_content_type) { set_text(v, tx, FC_HTTP_REQUEST_CONTENT_TYPE); }
-GETTER(get_request_content_length)
+static fc_time time_of(const struct fc_value *v)
+{
+    return v->kind == FC_VALUE_TIME ? v->ns : FC_TIME_UNKNOWN;
+}
+
+#define GET(name) static void get_##name(const struct fc_http_tx *tx, struct fc_value *v)
+#define SET(name) static void set_##name(struct fc_http_tx *tx, const struct fc_value *v)
+
+GET(request_content_length)
 {
     set_count(v, tx->request_content_length >= 0, (uint64_t)tx->request_content_length);
 }
-GETTER(get_request_body_len) { set_count(v, tx->has_request, tx->request_body_len); }
-GETTER(get_status) { set_count(v, tx->has_response, tx->status); }
-GETTER(get_reason) { set_text(v, tx, FC_HTTP_REASON); }
-GETTER(get_response_version) { set_text(v, tx, FC_HTTP_RESPONSE_VERSION); }
-GETTER(get_info_status) { set_count(v, tx->info_status != 0, tx->info_status); }
-GETTER(get_server) { set_text(v, tx, FC_HTTP_SERVER); }
-GETTER(get_location) { set_text(v, tx, FC_HTTP_LOCATION); }
-GETTER(get_response_content_type) { set_text(v, tx, FC_HTTP_RESPONSE_CONTENT_TYPE); }
-GETTER(get_response_content_length)
+SET(request_content_length) { tx->request_content_length = length_of(v); }
+
+GET(request_body_len) { set_count(v, tx->has_request, tx->request_body_len); }
+SET(request_body_len)
+{
+    tx->has_request = v->kind == FC_VALUE_UINT;
+    tx->request_body_len = v->u;
+}
+
+GET(status) { set_count(v, tx->has_response, tx->status); }
+SET(status)
+{
+    tx->has_response = v->kind == FC_VALUE_UINT;
+    tx->status = (uint16_t)v->u;
+}
+
+GET(info_status) { set_count(v, tx->info_status != 0, tx->info_status); }
+SET(info_status) { tx->info_status = (uint16_t)v->u; }
+
+GET(response_content_length)
 {
     set_count(v, tx->response_content_length >= 0, (uint64_t)tx->response_content_length);
 }
-GETTER(get_response_body_len) { set_count(v, tx->has_response, tx->response_body_len); }
-GETTER(get_request_time) { set_time(v, tx->request_ts); }
-GETTER(get_response_time) { set_time(v, tx->response_ts); }
-GETTER(get_srt)
+SET(response_content_length) { tx->response_content_length = length_of(v); }
+
+GET(response_body_len) { set_count(v, tx->has_response, tx->response_body_len); }
+SET(response_body_len) { tx->response_body_len = v->u; }
+
+GET(request_time) { set_time(v, tx->request_ts); }
+SET(request_time) { tx->request_ts = time_of(v); }
+
+GET(response_time) { set_time(v, tx->response_ts); }
+SET(response_time) { tx->response_ts = time_of(v); }
+
+/* From the packet that completed the request to the one that started the
+ * response: the server's time to answer. */
+GET(srt)
 {
-    /* From the packet that completed the request to the one that started
-     * the response: the server's time to answer. */
     if (tx->request_end_ts != FC_TIME_UNKNOWN && tx->response_ts != FC_TIME_UNKNOWN &&
         tx->response_ts >= tx->request_end_ts) {
         v->kind = FC_VALUE_SECONDS;
         v->ns = tx->response_ts - tx->request_end_ts;
     }
 }
-GETTER(get_truncated) { set_bool(v, tx->truncated); }
-GETTER(get_gap) { set_bool(v, tx->gap); }
+/* Only the end of the request that gives the same SRT can be rebuilt
+ * (response_time is set first: it comes earlier in the table). */
+SET(srt)
+{
+    tx->request_end_ts = v->kind == FC_VALUE_SECONDS && tx->response_ts != FC_TIME_UNKNOWN
+                             ? tx->response_ts - v->ns
+                             : FC_TIME_UNKNOWN;
+}
+
+GET(truncated)
+{
+    v->kind = FC_VALUE_BOOL;
+    v->b = tx->truncated;
+}
+SET(truncated) { tx->truncated = v->b; }
+
+GET(gap)
+{
+    v->kind = FC_VALUE_BOOL;
+    v->b = tx->gap;
+}
+SET(gap) { tx->gap = v->b; }
+
+/* ---- the table ------------------------------------------------------------ */
+
+typedef void (*getter_fn)(const struct fc_http_tx *, struct fc_value *);
+typedef void (*setter_fn)(struct fc_http_tx *, const struct fc_value *);
+
+static const struct {
+    int text; /* enum fc_http_text, or -1 for an OWN field */
+    getter_fn get;
+    setter_fn set;
+} sources[FC_HTTP_FIELD_COUNT] = {
+/* SOURCE_ pasted to the source column: SOURCE_TEXT(x)(name) or
+ * SOURCE_OWN(name); a TEXT row's trailing (name) is dropped by DROP. */
+#define DROP(name)
+#define SOURCE_TEXT(which) { FC_HTTP_##which, NULL, NULL } DROP
+#define SOURCE_OWN(name) { -1, get_##name, set_##name }
+#define FC_HTTP_FIELD(name, group, source, ipfix) [FC_HF_##name] = SOURCE_##source(name),
+#include "formats/http-fields.def"
+#undef FC_HTTP_FIELD
+};
 
 void fc_http_tx_values(const struct fc_http_tx *tx, struct fc_value v[FC_HTTP_FIELD_COUNT])
 {
     memset(v, 0, FC_HTTP_FIELD_COUNT * sizeof *v);
-#define FC_HTTP_FIELD(name, group, getter) getter(tx, &v[FC_HF_##getter]);
-#include "formats/http-fields.def"
-#undef FC_HTTP_FIELD
+    for (int f = 0; f < FC_HTTP_FIELD_COUNT; f++) {
+        if (sources[f].text < 0) {
+            sources[f].get(tx, &v[f]);
+            continue;
+        }
+        const char *s = fc_http_text(tx, (enum fc_http_text)sources[f].text);
+        if (s) {
+            v[f].kind = FC_VALUE_STRING;
+            v[f].s = s;
+        }
+    }
+}
+
+bool fc_http_tx_from_values(struct fc_http_tx *tx, const struct fc_value v[FC_HTTP_FIELD_COUNT])
+{
+    for (int f = 0; f < FC_HTTP_FIELD_COUNT; f++) {
+        if (sources[f].text < 0)
+            sources[f].set(tx, &v[f]);
+        else if (v[f].kind == FC_VALUE_STRING &&
+                 !fc_http_tx_put_text(tx, (enum fc_http_text)sources[f].text, v[f].s,
+                                      strlen(v[f].s)))
+            return false;
+    }
+    return true;
 }

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "formats/http-fields.h"
 #include "formats/ipfix.h"
 
 static const struct fc_ipfix_ie iana[] = {
@@ -106,10 +107,21 @@ const struct fc_ipfix_map fc_ipfix_fields[FC_FIELD_COUNT] = {
 #undef FC_FIELD
 };
 
+const struct fc_ipfix_map fc_ipfix_http_fields[FC_HTTP_FIELD_COUNT] = {
+#define FC_HTTP_FIELD(name, group, source, ipfix) [FC_HF_##name] = ipfix,
+#include "formats/http-fields.def"
+#undef FC_HTTP_FIELD
+};
+
 bool fc_ipfix_field_ie(enum fc_field_id f, enum fc_value_kind kind, uint32_t *pen,
                        uint16_t *id)
 {
-    const struct fc_ipfix_map *m = &fc_ipfix_fields[f];
+    return fc_ipfix_map_ie(&fc_ipfix_fields[f], kind, pen, id);
+}
+
+bool fc_ipfix_map_ie(const struct fc_ipfix_map *m, enum fc_value_kind kind, uint32_t *pen,
+                     uint16_t *id)
+{
     *id = m->id;
     switch (m->place) {
     case FC_IPFIX_PLACE_IANA:

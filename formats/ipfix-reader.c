@@ -68,6 +68,16 @@ static void problem(struct fc_ipfix_reader *r, enum fc_diag_level level, uint64_
     va_end(ap);
 }
 
+void fc_ipfix_reader_problem(const struct fc_ipfix_reader *r, enum fc_diag_level level,
+                             const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fc_diag_vreport(r->diag, r->log, r->path, NULL, level, FC_DIAG_NO_PACKET, r->msg_offset, fmt,
+                    ap);
+    va_end(ap);
+}
+
 /* ---- elements ---------------------------------------------------------- */
 
 const struct fc_ipfix_ie *fc_ipfix_reader_ie(const struct fc_ipfix_reader *r, uint32_t pen,

@@ -54,6 +54,11 @@ const struct fc_ipfix_ie *fc_ipfix_reader_ie(const struct fc_ipfix_reader *r, ui
 const struct fc_ipfix_template *fc_ipfix_reader_template(const struct fc_ipfix_reader *r,
                                                          uint32_t odid, uint16_t id);
 
+/* Reports a problem with the record being read (named by its message's
+ * offset) to the file's log. */
+void fc_ipfix_reader_problem(const struct fc_ipfix_reader *r, enum fc_diag_level level,
+                             const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 typedef void (*fc_ipfix_record_fn)(void *arg, const struct fc_ipfix_reader *r,
                                    const struct fc_ipfix_data *d);
 

@@ -10,6 +10,7 @@
 
 #include "core/cursor.h"
 #include "core/timefmt.h"
+#include "formats/http-fields.h"
 #include "formats/json-text.h"
 
 #define MAX_LIST_DEPTH 8 /* lists inside lists: bounds recursion on hostile files */
@@ -347,10 +348,144 @@ static void decode_value(const struct fc_ipfix_view *v, enum fc_value_kind kind,
     }
 }
 
+/* ---- HTTP transactions ----------------------------------------------------- */
+
+void fc_ipfix_http_reset(struct fc_ipfix_http *h)
+{
+    for (uint64_t i = 0; i < h->n; i++)
+        free(h->tx[i].arena);
+    h->n = 0;
+    h->expected = 0;
+}
+
+void fc_ipfix_http_free(struct fc_ipfix_http *h)
+{
+    fc_ipfix_http_reset(h);
+    free(h->tx);
+    *h = (struct fc_ipfix_http){ 0 };
+}
+
+/* The transaction field element (pen, id) stands for, or -1. */
+static int http_field_of(const struct fc_ipfix_spec *spec)
+{
+    for (int f = 0; f < FC_HTTP_FIELD_COUNT; f++) {
+        uint32_t pen;
+        uint16_t id;
+        fc_ipfix_map_ie(&fc_ipfix_http_fields[f], FC_VALUE_NULL, &pen, &id);
+        if (pen == spec->pen && id == spec->id)
+            return f;
+    }
+    return -1;
+}
+
+static bool add_transaction(const struct fc_ipfix_reader *r, const struct fc_ipfix_data *d,
+                            struct fc_ipfix_http *h)
+{
+    if (h->n == h->cap) {
+        uint64_t cap = h->cap ? 2 * h->cap : 16;
+        struct fc_http_tx *grown = realloc(h->tx, cap * sizeof *grown);
+        if (!grown)
+            return false;
+        h->tx = grown;
+        h->cap = cap;
+    }
+    static char text[FC_IPFIX_MAX_MESSAGE + FC_HTTP_FIELD_COUNT];
+    char *next = text;
+    struct fc_value v[FC_HTTP_FIELD_COUNT] = { 0 };
+    for (uint16_t i = 0; i < d->n; i++) {
+        const struct fc_ipfix_view *view = &d->views[i];
+        int f = http_field_of(view->spec);
+        const struct fc_ipfix_ie *ie = fc_ipfix_reader_ie(r, view->spec->pen, view->spec->id);
+        if (f >= 0 && ie)
+            decode_value(view, kind_of(view->spec, ie), &v[f], &next, text + sizeof text);
+    }
+    struct fc_http_tx *tx = &h->tx[h->n];
+    *tx = (struct fc_http_tx){ 0 };
+    if (!fc_http_tx_from_values(tx, v)) {
+        free(tx->arena);
+        return false;
+    }
+    h->n++;
+    return true;
+}
+
+/* Adds the transactions of a subTemplateMultiList (flowcase writes it:
+ * blocks of records of transaction templates). */
+static void read_transactions(const struct fc_ipfix_reader *r, uint32_t odid,
+                              const struct fc_ipfix_view *list, struct fc_ipfix_http *h)
+{
+    static struct fc_ipfix_data d;
+    struct fc_cursor c = fc_cursor_make(list->data, list->len);
+    fc_get_u8(&c); /* semantic */
+    while (fc_cursor_left(&c) > 0) {
+        uint16_t tid = fc_get_be16(&c);
+        uint16_t n = fc_get_be16(&c);
+        const uint8_t *p = n >= 4 ? fc_cursor_take(&c, n - 4u) : NULL;
+        const struct fc_ipfix_template *t = fc_ipfix_reader_template(r, odid, tid);
+        if (!p || !t) {
+            fc_ipfix_reader_problem(r, FC_DIAG_WARNING,
+                                    "HTTP transaction list damaged (block of template %u): "
+                                    "its remaining transactions are lost",
+                                    tid);
+            return;
+        }
+        for (const uint8_t *end = p + n - 4; p < end;) {
+            size_t used = fc_ipfix_split_record(t, p, end, &d);
+            if (used == 0 || !add_transaction(r, &d, h))
+                return;
+            p += used;
+        }
+    }
+}
+
+static void set_http(struct fc_row *row, const struct fc_ipfix_http *h)
+{
+    row->v[FC_F_get_http].kind = FC_VALUE_HTTP;
+    row->v[FC_F_get_http].http = h->tx;
+    row->v[FC_F_get_http].u = h->n;
+}
+
+static const struct fc_ipfix_view *find_flowcase(const struct fc_ipfix_data *d, uint16_t id)
+{
+    for (uint16_t i = 0; i < d->n; i++) {
+        if (d->views[i].spec->pen == FC_IPFIX_PEN && d->views[i].spec->id == id)
+            return &d->views[i];
+    }
+    return NULL;
+}
+
+bool fc_ipfix_is_http_continuation(const struct fc_ipfix_data *d)
+{
+    return find_flowcase(d, FC_IPFIX_HTTP_FIRST_INDEX) != NULL;
+}
+
+static bool same_text(const struct fc_ipfix_view *v, const struct fc_value *s)
+{
+    return v && s->kind == FC_VALUE_STRING && strlen(s->s) == v->len &&
+           memcmp(s->s, v->data, v->len) == 0;
+}
+
+bool fc_ipfix_http_continue(const struct fc_ipfix_reader *r, const struct fc_ipfix_data *d,
+                            struct fc_row *row, struct fc_ipfix_http *h)
+{
+    const struct fc_ipfix_view *seq = find_flowcase(d, FC_IPFIX_RECORD_SEQ);
+    const struct fc_ipfix_view *first = find_flowcase(d, FC_IPFIX_HTTP_FIRST_INDEX);
+    const struct fc_ipfix_view *list = view_for(d, FC_F_get_http);
+    if (!same_text(find_flowcase(d, FC_IPFIX_FLOW_ID), &row->v[FC_F_get_flow_id]) || !seq ||
+        be_uint(seq->data, seq->len) != row->v[FC_F_get_seq].u || !first ||
+        be_uint(first->data, first->len) != h->n || !list ||
+        row->v[FC_F_get_http].kind != FC_VALUE_HTTP)
+        return false;
+    read_transactions(r, d->t->odid, list, h);
+    set_http(row, h);
+    return true;
+}
+
 void fc_ipfix_to_row(const struct fc_ipfix_reader *r, const struct fc_ipfix_data *d,
-                     struct fc_row *row, char text[FC_IPFIX_ROW_TEXT])
+                     struct fc_row *row, char text[FC_IPFIX_ROW_TEXT], struct fc_ipfix_http *h)
 {
     char *next = text;
+    fc_ipfix_http_reset(h);
     for (int g = 0; g < FC_GROUP_COUNT; g++)
         row->group_present[g] = g == FC_GROUP_NONE;
     for (int i = 0; i < FC_FIELD_COUNT; i++) {
@@ -361,6 +496,13 @@ void fc_ipfix_to_row(const struct fc_ipfix_reader *r, const struct fc_ipfix_data
             view ? fc_ipfix_reader_ie(r, view->spec->pen, view->spec->id) : NULL;
         if (!ie)
             continue;
+        if (fc_field_is_list((enum fc_field_id)i)) {
+            const struct fc_ipfix_view *count = find_flowcase(d, FC_IPFIX_HTTP_COUNT);
+            h->expected = count ? be_uint(count->data, count->len) : 0;
+            read_transactions(r, d->t->odid, view, h);
+            set_http(row, h);
+            continue;
+        }
         decode_value(view, kind_of(view->spec, ie), v, &next, text + FC_IPFIX_ROW_TEXT);
         if (v->kind != FC_VALUE_NULL)
             row->group_present[fc_fields[i].group] = true;

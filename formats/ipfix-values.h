@@ -22,10 +22,31 @@ json_t *fc_ipfix_record_json(const struct fc_ipfix_reader *r, const struct fc_ip
 /* True for a record flowcase wrote (it carries fcFlowId). */
 bool fc_ipfix_is_flowcase(const struct fc_ipfix_data *d);
 
+/* The HTTP transactions of the flow record being rebuilt. */
+struct fc_ipfix_http {
+    struct fc_http_tx *tx;
+    uint64_t n;
+    uint64_t cap;
+    uint64_t expected; /* fcHttpTransactionCount: the record's and its continuations' */
+};
+
+/* Empties h (keeping its memory); fc_ipfix_http_free releases it. */
+void fc_ipfix_http_reset(struct fc_ipfix_http *h);
+void fc_ipfix_http_free(struct fc_ipfix_http *h);
+
 /* Rebuilds a flowcase record row; strings are copied into `text`, which
- * lives as long as the row is used. */
+ * lives as long as the row is used, and its HTTP transactions into h
+ * (h->n < h->expected when continuation records follow). */
 #define FC_IPFIX_ROW_TEXT (FC_IPFIX_MAX_MESSAGE + FC_FIELD_COUNT)
 void fc_ipfix_to_row(const struct fc_ipfix_reader *r, const struct fc_ipfix_data *d,
-                     struct fc_row *row, char text[FC_IPFIX_ROW_TEXT]);
+                     struct fc_row *row, char text[FC_IPFIX_ROW_TEXT], struct fc_ipfix_http *h);
+
+/* True for an HTTP continuation record (it carries fcHttpFirstIndex). */
+bool fc_ipfix_is_http_continuation(const struct fc_ipfix_data *d);
+
+/* Adds a continuation record's transactions to the row it continues.
+ * False, with nothing added, when it is not that row's next one. */
+bool fc_ipfix_http_continue(const struct fc_ipfix_reader *r, const struct fc_ipfix_data *d,
+                            struct fc_row *row, struct fc_ipfix_http *h);
 
 #endif

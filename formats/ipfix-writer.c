@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "formats/http-fields.h"
 #include "formats/ipfix.h"
 #include "formats/writer.h"
 
@@ -36,8 +37,9 @@
 #define IE_FLOW_END_REASON 136
 
 struct template {
-    uint64_t shape; /* bit i: field i present; bit 63: IPv6 addresses */
+    uint64_t shape; /* which fields the template has, by kind (below) */
     uint16_t id;
+    uint8_t kind;
     bool sent;
 };
 
@@ -60,6 +62,7 @@ struct ipfix_writer {
 };
 
 _Static_assert(FC_FIELD_COUNT < 63, "template shapes are 64-bit masks");
+_Static_assert(FC_HTTP_FIELD_COUNT < 64, "transaction template shapes are 64-bit masks");
 
 /* ---- byte building ---------------------------------------------------- */
 
@@ -166,13 +169,6 @@ static void emit_value(struct buf *b, const struct fc_value *v, enum fc_ipfix_ty
         emit_be(b, v->u, len);
         break;
     }
-}
-
-static enum fc_ipfix_type field_type(enum fc_field_id f, const struct fc_value *v, uint32_t *pen,
-                                     uint16_t *id)
-{
-    fc_ipfix_field_ie(f, v->kind, pen, id);
-    return fc_ipfix_ie_find(*pen, *id)->type;
 }
 
 /* ---- messages ---------------------------------------------------------- */
@@ -308,7 +304,13 @@ static void start_file(struct ipfix_writer *w)
     w->len = b.len; /* fits: about 2 KiB */
 }
 
-/* ---- flow templates and records ---------------------------------------- */
+/* ---- templates ---------------------------------------------------------- */
+
+enum template_kind {
+    KIND_FLOW,     /* shape: bit i field i; bit 63 IPv6 addresses */
+    KIND_HTTP_TX,  /* shape: bit i http field i */
+    KIND_HTTP_MORE /* an HTTP continuation record: fixed */
+};
 
 static uint64_t shape_of(const struct fc_row *row)
 {
@@ -323,42 +325,80 @@ static uint64_t shape_of(const struct fc_row *row)
     return shape;
 }
 
-static struct template *template_for(struct ipfix_writer *w, uint64_t shape)
+static uint64_t tx_shape_of(const struct fc_value v[FC_HTTP_FIELD_COUNT])
+{
+    uint64_t shape = 0;
+    for (int i = 0; i < FC_HTTP_FIELD_COUNT; i++) {
+        if (v[i].kind != FC_VALUE_NULL)
+            shape |= UINT64_C(1) << i;
+    }
+    return shape;
+}
+
+static struct template *template_for(struct ipfix_writer *w, enum template_kind kind,
+                                     uint64_t shape)
 {
     for (unsigned i = 0; i < w->ntemplates; i++) {
-        if (w->templates[i].shape == shape)
+        if (w->templates[i].kind == kind && w->templates[i].shape == shape)
             return &w->templates[i];
     }
     if (w->ntemplates == MAX_TEMPLATES)
         return NULL;
     struct template *t = &w->templates[w->ntemplates];
-    *t = (struct template){ shape, (uint16_t)(FIRST_FLOW_TEMPLATE + w->ntemplates), false };
+    *t = (struct template){ shape, (uint16_t)(FIRST_FLOW_TEMPLATE + w->ntemplates), kind,
+                            false };
     w->ntemplates++;
     return t;
+}
+
+/* The field specifiers of a template, after its set and template headers. */
+static uint16_t emit_specs(struct buf *b, const struct template *t, const struct fc_row *row)
+{
+    uint16_t count = 0;
+    uint32_t pen;
+    uint16_t id;
+    if (t->kind == KIND_HTTP_MORE) {
+        emit_spec(b, FC_IPFIX_PEN, FC_IPFIX_FLOW_ID, FC_IPFIX_VARLEN);
+        emit_spec(b, FC_IPFIX_PEN, FC_IPFIX_RECORD_SEQ, 4);
+        emit_spec(b, FC_IPFIX_PEN, FC_IPFIX_HTTP_FIRST_INDEX, 4);
+        emit_spec(b, 0, FC_IPFIX_STML, FC_IPFIX_VARLEN);
+        return 4;
+    }
+    unsigned n = t->kind == KIND_FLOW ? FC_FIELD_COUNT : FC_HTTP_FIELD_COUNT;
+    for (unsigned i = 0; i < n; i++) {
+        if (!(t->shape & (UINT64_C(1) << i)))
+            continue;
+        if (t->kind == KIND_FLOW)
+            fc_ipfix_field_ie((enum fc_field_id)i, row->v[i].kind, &pen, &id);
+        else
+            fc_ipfix_map_ie(&fc_ipfix_http_fields[i], FC_VALUE_NULL, &pen, &id);
+        emit_spec(b, pen, id, fc_ipfix_type_length(fc_ipfix_ie_find(pen, id)->type));
+        count++;
+        if (t->kind == KIND_FLOW && fc_field_is_list((enum fc_field_id)i)) {
+            emit_spec(b, FC_IPFIX_PEN, FC_IPFIX_HTTP_COUNT, 4);
+            count++;
+        }
+    }
+    if (t->kind == KIND_FLOW) {
+        emit_spec(b, 0, IE_BIFLOW_DIRECTION, 1);
+        emit_spec(b, 0, IE_FLOW_END_REASON, 1);
+        count += 2;
+    }
+    return count;
 }
 
 /* The template set for t, before the first record that uses it. */
 static int send_template(struct ipfix_writer *w, struct template *t, const struct fc_row *row)
 {
+    if (t->sent)
+        return 0;
     uint8_t spec[1024];
     struct buf b = { spec, 0, sizeof spec, false };
     emit_be(&b, FC_IPFIX_SET_TEMPLATE, 2);
     emit_be(&b, 0, 2);
     emit_be(&b, t->id, 2);
     emit_be(&b, 0, 2);
-    uint16_t count = 0;
-    for (int i = 0; i < FC_FIELD_COUNT; i++) {
-        if (!(t->shape & (UINT64_C(1) << i)))
-            continue;
-        uint32_t pen;
-        uint16_t id;
-        enum fc_ipfix_type type = field_type((enum fc_field_id)i, &row->v[i], &pen, &id);
-        emit_spec(&b, pen, id, fc_ipfix_type_length(type));
-        count++;
-    }
-    emit_spec(&b, 0, IE_BIFLOW_DIRECTION, 1);
-    emit_spec(&b, 0, IE_FLOW_END_REASON, 1);
-    count += 2;
+    uint16_t count = emit_specs(&b, t, row);
     put_be(spec + 2, b.len, 2);
     put_be(spec + 6, count, 2);
     if (make_room(w, b.len) != 0)
@@ -370,20 +410,156 @@ static int send_template(struct ipfix_writer *w, struct template *t, const struc
     return 0;
 }
 
-static size_t encode_record(struct ipfix_writer *w, const struct template *t,
-                            const struct fc_row *row)
+/* ---- records ------------------------------------------------------------ */
+
+/* Room for one record: a message holding only it, in one data set. */
+#define RECORD_MAX (FC_IPFIX_MAX_MESSAGE - FC_IPFIX_HEADER - 4 - CHECKSUM_SET)
+
+/* Records per block of a list: libfixbuf (ipfixDump, YAF's tools) cannot
+ * decode a block whose records take more than 64 KiB in its memory layout,
+ * about 250 transactions; a list may hold several blocks of one template. */
+#define TX_BLOCK_MAX 128
+
+_Static_assert(FC_HTTP_TEXT_COUNT * (FC_IPFIX_TX_TEXT_MAX + 3) + 1024 <= RECORD_MAX,
+               "a transaction with its texts cut fits in a continuation record");
+_Static_assert(FC_F_get_http == FC_FIELD_COUNT - 1,
+               "the transaction list is the last field: it fills the room the others leave");
+
+static void emit_text(struct buf *b, const char *s, size_t cap)
 {
-    struct buf b = { w->record, 0, sizeof w->record - CHECKSUM_SET - 64, false };
-    for (int i = 0; i < FC_FIELD_COUNT; i++) {
+    size_t n = strlen(s);
+    emit_varlen(b, s, n < cap ? n : cap);
+}
+
+static void emit_tx(struct buf *b, const struct fc_value v[FC_HTTP_FIELD_COUNT], uint64_t shape,
+                    size_t text_cap)
+{
+    for (int i = 0; i < FC_HTTP_FIELD_COUNT; i++) {
+        if (!(shape & (UINT64_C(1) << i)))
+            continue;
+        uint32_t pen;
+        uint16_t id;
+        fc_ipfix_map_ie(&fc_ipfix_http_fields[i], v[i].kind, &pen, &id);
+        if (v[i].kind == FC_VALUE_STRING)
+            emit_text(b, v[i].s, text_cap);
+        else
+            emit_value(b, &v[i], fc_ipfix_ie_find(pen, id)->type);
+    }
+}
+
+/* Appends an RFC 6313 subTemplateMultiList of the transactions from *next
+ * on, as many as fit in b, grouped in blocks of one template each. With
+ * `cut` (a record that holds nothing else, where even the first does not
+ * fit) the texts are cut to FC_IPFIX_TX_TEXT_MAX bytes and the
+ * transaction marked truncated: then it always fits. */
+static int emit_transactions(struct ipfix_writer *w, struct buf *b, const struct fc_value *http,
+                             uint64_t *next, bool cut, const struct fc_row *row)
+{
+    size_t list = b->len;
+    emit_be(b, 255, 1); /* the three-byte length form, filled in below */
+    emit_be(b, 0, 2);
+    emit_be(b, FC_IPFIX_LIST_ORDERED, 1);
+    size_t block = 0; /* offset of the open block's header, 0 when none */
+    uint16_t block_id = 0;
+    unsigned block_records = 0;
+    size_t text_cap = SIZE_MAX;
+    while (*next < http->u && !b->overflow) {
+        struct fc_value v[FC_HTTP_FIELD_COUNT];
+        fc_http_tx_values(&http->http[*next], v);
+        for (int i = 0; text_cap != SIZE_MAX && i < FC_HTTP_FIELD_COUNT; i++)
+            v[FC_HF_truncated].b |= v[i].kind == FC_VALUE_STRING && strlen(v[i].s) > text_cap;
+        uint64_t shape = tx_shape_of(v);
+        struct template *t = template_for(w, KIND_HTTP_TX, shape);
+        if (!t || send_template(w, t, row) != 0)
+            return -1;
+        size_t mark = b->len;
+        bool new_block = !block || block_id != t->id || block_records == TX_BLOCK_MAX;
+        if (new_block) {
+            block_records = 0;
+            if (block)
+                put_be(b->p + block + 2, mark - block, 2);
+            block = b->len;
+            block_id = t->id;
+            emit_be(b, t->id, 2);
+            emit_be(b, 0, 2);
+        }
+        emit_tx(b, v, shape, text_cap);
+        if (b->overflow) { /* it does not fit: it goes in the next record */
+            b->len = mark;
+            b->overflow = false;
+            if (new_block)
+                block = 0;
+            if (!cut || text_cap != SIZE_MAX)
+                break;
+            text_cap = FC_IPFIX_TX_TEXT_MAX; /* alone in its record: cut */
+            continue;
+        }
+        cut = false;
+        text_cap = SIZE_MAX;
+        block_records++;
+        (*next)++;
+    }
+    if (block)
+        put_be(b->p + block + 2, b->len - block, 2);
+    put_be(b->p + list + 1, b->len - list - 3, 2);
+    return 0;
+}
+
+static void emit_flow_fields(struct buf *b, const struct template *t, const struct fc_row *row)
+{
+    for (int i = 0; i < FC_F_get_http; i++) {
         if (!(t->shape & (UINT64_C(1) << i)))
             continue;
         uint32_t pen;
         uint16_t id;
-        emit_value(&b, &row->v[i], field_type((enum fc_field_id)i, &row->v[i], &pen, &id));
+        fc_ipfix_field_ie((enum fc_field_id)i, row->v[i].kind, &pen, &id);
+        emit_value(b, &row->v[i], fc_ipfix_ie_find(pen, id)->type);
     }
+}
+
+/* Appends the record in w->record to the message, in a data set of t. */
+static int put_record(struct ipfix_writer *w, const struct template *t, size_t n)
+{
+    if (make_room(w, n + 4) != 0)
+        return -1;
+    open_data_set(w, t->id);
+    memcpy(w->msg + w->len, w->record, n);
+    w->len += n;
+    w->msg_records++;
+    return 0;
+}
+
+/* The flow record, with as many transactions as fit; the rest follow in
+ * continuation records, each as full as a record can be. */
+static int write_records(struct ipfix_writer *w, struct template *t, const struct fc_row *row)
+{
+    const struct fc_value *http = &row->v[FC_F_get_http];
+    bool has_http = http->kind == FC_VALUE_HTTP;
+    struct buf b = { w->record, 0, RECORD_MAX - (has_http ? 4 : 0) - 2, false };
+    emit_flow_fields(&b, t, row);
+    uint64_t next = 0;
+    if (has_http && emit_transactions(w, &b, http, &next, false, row) != 0)
+        return -1;
+    b.cap = RECORD_MAX;
+    if (has_http)
+        emit_be(&b, http->u, 4);
     emit_be(&b, biflow_direction(row->v[FC_F_get_initiator].s), 1);
     emit_be(&b, flow_end_reason(row->v[FC_F_get_end_reason].s), 1);
-    return b.overflow ? 0 : b.len;
+    if (b.overflow || send_template(w, t, row) != 0 || put_record(w, t, b.len) != 0)
+        return -1;
+    while (has_http && next < http->u) {
+        struct template *more = template_for(w, KIND_HTTP_MORE, 0);
+        if (!more || send_template(w, more, row) != 0)
+            return -1;
+        b = (struct buf){ w->record, 0, RECORD_MAX, false };
+        emit_value(&b, &row->v[FC_F_get_flow_id], FC_IPFIX_STRING);
+        emit_be(&b, row->v[FC_F_get_seq].u, 4);
+        emit_be(&b, next, 4);
+        if (emit_transactions(w, &b, http, &next, true, row) != 0 || b.overflow ||
+            put_record(w, more, b.len) != 0)
+            return -1;
+    }
+    return 0;
 }
 
 static int ipfix_write(struct fc_writer *base, const struct fc_row *row)
@@ -391,9 +567,8 @@ static int ipfix_write(struct fc_writer *base, const struct fc_row *row)
     struct ipfix_writer *w = (struct ipfix_writer *)base;
     if (!w->started)
         start_file(w);
-    struct template *t = template_for(w, shape_of(row));
-    size_t n = t ? encode_record(w, t, row) : 0;
-    if (n == 0)
+    struct template *t = template_for(w, KIND_FLOW, shape_of(row));
+    if (!t)
         return -1; /* cannot happen with flowcase's records */
     fc_time start = row->v[FC_F_get_start].ns, end = row->v[FC_F_get_end].ns;
     if (!w->any_flow || start < w->min_start)
@@ -404,15 +579,7 @@ static int ipfix_write(struct fc_writer *base, const struct fc_row *row)
     uint32_t end_s = (uint32_t)(end / FC_NS_PER_SEC);
     if (end_s > w->export_time)
         w->export_time = end_s;
-    if (!t->sent && send_template(w, t, row) != 0)
-        return -1;
-    if (make_room(w, n + 4) != 0)
-        return -1;
-    open_data_set(w, t->id);
-    memcpy(w->msg + w->len, w->record, n);
-    w->len += n;
-    w->msg_records++;
-    return 0;
+    return write_records(w, t, row);
 }
 
 /* The last message: the file's time window and export session. */

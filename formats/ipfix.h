@@ -26,6 +26,20 @@
 #define FC_IPFIX_PEN 32473u
 /* fcFlowId: the element that marks a flowcase flow record. */
 #define FC_IPFIX_FLOW_ID 1
+#define FC_IPFIX_RECORD_SEQ 2
+/* The HTTP transactions of a flow record: a subTemplateMultiList (IANA
+ * 293) of transaction records, with fcHttpTransactionCount after it; what
+ * does not fit follows in continuation records (fcFlowId, fcRecordSeq,
+ * fcHttpFirstIndex, the list). */
+#define FC_IPFIX_STML 293
+#define FC_IPFIX_HTTP_COUNT 28
+#define FC_IPFIX_HTTP_FIRST_INDEX 29
+/* A transaction too big for a record of its own (its texts are capped at
+ * FC_HTTP_VALUE_MAX each, which can add up to more than a message) has
+ * them cut to this and is marked truncated. */
+#define FC_IPFIX_TX_TEXT_MAX 3072
+/* RFC 6313 list semantic "ordered". */
+#define FC_IPFIX_LIST_ORDERED 4
 
 /* RFC 7012 abstract data types, numbered as RFC 5610 encodes them. */
 enum fc_ipfix_type {
@@ -92,8 +106,13 @@ struct fc_ipfix_map {
 
 extern const struct fc_ipfix_map fc_ipfix_fields[FC_FIELD_COUNT];
 
-/* The element a field's value is written as (pen and id); false for a
- * derived field. */
+/* Where each HTTP transaction field goes (http-fields.def's ipfix column). */
+extern const struct fc_ipfix_map fc_ipfix_http_fields[];
+
+/* The element a value is written as (pen and id), by its map entry or its
+ * flow record field; false for a derived field. */
+bool fc_ipfix_map_ie(const struct fc_ipfix_map *m, enum fc_value_kind kind, uint32_t *pen,
+                     uint16_t *id);
 bool fc_ipfix_field_ie(enum fc_field_id f, enum fc_value_kind kind, uint32_t *pen,
                        uint16_t *id);
 

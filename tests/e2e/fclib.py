@@ -16,6 +16,7 @@ import shutil
 import struct
 import subprocess
 import tempfile
+import unittest
 
 FLOWCASE = os.environ.get("FLOWCASE", "flowcase")
 DATA = os.environ.get("FC_TEST_DATA", os.path.join(os.path.dirname(__file__), "..", "data"))
@@ -106,6 +107,19 @@ class Workdir:
 
     def cleanup(self):
         shutil.rmtree(self.path, ignore_errors=True)
+
+
+class WorkdirCase(unittest.TestCase):
+    """A test class with one temporary directory, `self.work`, for all its tests."""
+    maxDiff = None
+
+    @classmethod
+    def setUpClass(cls):
+        cls.work = Workdir()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.work.cleanup()
 
 
 def run_flowcase(*args, stdin=None):

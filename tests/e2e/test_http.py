@@ -16,7 +16,8 @@ import json
 import os
 import unittest
 
-from fclib import Workdir, arkime_sessions, convert, corpus, ipfixprobe_records, zeek_log
+from fclib import (Workdir, WorkdirCase, arkime_sessions, convert, corpus, ipfixprobe_records,
+                   zeek_log)
 
 HTTP = corpus("http")
 
@@ -35,17 +36,7 @@ def zeek_value(v):
     return None if v == "-" else "" if v == "(empty)" else v
 
 
-class ZeekHttpLog(unittest.TestCase):
-    maxDiff = None
-
-    @classmethod
-    def setUpClass(cls):
-        cls.work = Workdir()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.work.cleanup()
-
+class ZeekHttpLog(WorkdirCase):
     # Fields compared: flowcase's name -> Zeek's. Zeek's `version` is the reply's
     # version when there is a reply (its http_reply event overwrites it).
     FIELDS = {"method": "method", "host": "host", "uri": "uri", "user_agent": "user_agent",

@@ -10,22 +10,13 @@ import subprocess
 import sys
 import unittest
 
-from fclib import DATA, Workdir, convert
+from fclib import DATA, Workdir, WorkdirCase, convert
 
 CRAFTED = os.path.join(DATA, "crafted-l7")
 TOOLS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools")
 
 
-class CraftedHttp(unittest.TestCase):
-    maxDiff = None
-
-    @classmethod
-    def setUpClass(cls):
-        cls.work = Workdir()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.work.cleanup()
+class CraftedHttp(WorkdirCase):
 
     def run_capture(self, name, *options):
         run = convert(os.path.join(CRAFTED, name), self.work.sub(name + "-".join(options)),

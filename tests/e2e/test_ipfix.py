@@ -1,8 +1,12 @@
 """IPFIX files out (convert --format ipfix) and in (flowcase read).
 
-* Round trip: for every corpus capture, every valid crafted capture and every sample,
-  `read` of flows.ipfix gives byte for byte the flows.jsonl and flows.csv that convert
-  wrote in the same run.
+* Round trip: for every corpus capture, every valid crafted capture (HTTP ones included)
+  and every sample, `read` of flows.ipfix gives byte for byte the flows.jsonl, flows.csv
+  and http.csv that convert wrote in the same run.
+* HTTP transactions: ipfixDump decodes the subTemplateMultiList of every record to the
+  JSON values; a 1000-transaction connection spreads over continuation records and reads
+  back whole; a transaction bigger than a record is cut and marked; lost continuation
+  records are reported with what is missing.
 * Independent readers: libfixbuf's ipfixDump reads every file with no warning (its
   sequence-number check included) and, through the file's RFC 5610 records, names every
   flowcase element as the registry does; its decoded values equal the JSON records;
@@ -27,13 +31,16 @@ import subprocess
 import unittest
 
 import test_tshark
-from fclib import DATA, Workdir, canon_ip, convert, crafted, run_flowcase
+from fclib import (DATA, Workdir, WorkdirCase, canon_ip, convert, corpus, crafted,
+                   run_flowcase)
 
 IPFIXDUMP = shutil.which("ipfixDump")
 SOFTFLOWD = shutil.which("softflowd") or "/usr/sbin/softflowd"
 TSHARK = shutil.which("tshark")
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 FC_PEN = 32473
+# Transactions too big for an IPFIX record: they read back cut (see HttpLists).
+HUGE = "http-huge-headers.pcap"
 
 
 def registry():
@@ -52,6 +59,9 @@ def captures():
     paths = [os.path.join(DATA, "corpus", k) for k in test_tshark.CORPUS
              if k not in test_tshark.CORPUS_SKIP]
     paths += [crafted(n) for n in test_tshark.CRAFTED]
+    l7 = os.path.join(DATA, "crafted-l7")
+    paths += sorted(os.path.join(l7, n) for n in os.listdir(l7)
+                    if n.endswith(".pcap") and n != HUGE)
     samples = os.path.join(REPO, "samples")
     paths += sorted(os.path.join(samples, n) for n in os.listdir(samples)
                     if n.endswith((".pcap", ".pcapng")))
@@ -71,18 +81,6 @@ def lines(path):
         return [json.loads(line) for line in f]
 
 
-def without_http(jsonl):
-    """The records with their `http` array set aside: flows.ipfix does not carry the
-    HTTP transactions yet (their subTemplateList is the next step of issue 5), so
-    reading gives null there; every other field must round-trip exactly."""
-    out = []
-    for line in jsonl.decode().splitlines():
-        record = json.loads(line)
-        record["http"] = None
-        out.append(record)
-    return out
-
-
 def file_bytes(path):
     if not os.path.exists(path):
         return b""
@@ -92,21 +90,25 @@ def file_bytes(path):
 
 def ipfixdump(path):
     """ipfixDump --rfc5610 of a file: (exit status, stderr, data records), each record
-    a dict with 'tid' and 'fields': [(enterprise, id, name, value text)]."""
+    a dict with 'tid', 'fields': [(enterprise, id, name, value text)] and 'list': the
+    records of its sub-template lists, each a dict with 'fields'."""
     p = subprocess.run([IPFIXDUMP, "--rfc5610", "--in", path, "--out", "-"],
                        capture_output=True, text=True, timeout=300)
     records = []
-    field = re.compile(r"^\t\((?:(\d+)/)?(\d+)\)\s*(?:\(S\))?\s*(\S+) : (.*)$")
+    field = re.compile(r"^(\t+)\((?:(\d+)/)?(\d+)\)\s*(?:\(S\))?\s*(\S+) : (.*)$")
     for line in p.stdout.splitlines():
         if line.startswith("--- data record"):
-            records.append({"tid": None, "fields": []})
+            records.append({"tid": None, "fields": [], "list": []})
+        elif records and line.startswith("\t\t--- data record"):
+            records[-1]["list"].append({"fields": []})
         elif records and "tid:" in line and records[-1]["tid"] is None:
             records[-1]["tid"] = int(line.split("tid:")[1].split()[0])
         elif records:
             m = field.match(line)
             if m:
-                records[-1]["fields"].append((int(m.group(1) or 0), int(m.group(2)),
-                                              m.group(3), m.group(4)))
+                into = records[-1] if len(m.group(1)) == 1 else records[-1]["list"][-1]
+                into["fields"].append((int(m.group(2) or 0), int(m.group(3)), m.group(4),
+                                       m.group(5)))
     return p.returncode, p.stderr, records
 
 
@@ -151,34 +153,27 @@ def udp_capture(path, nflows):
             f.write(frame)
 
 
-class FlowcaseFiles(unittest.TestCase):
+class FlowcaseFiles(WorkdirCase):
     """Every capture converted once to JSON lines, CSV and IPFIX: the round trip, then
     ipfixDump and tshark over the IPFIX file."""
-    maxDiff = None
 
     @classmethod
     def setUpClass(cls):
-        cls.work = Workdir()
+        super().setUpClass()
         cls.names = registry()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.work.cleanup()
 
     def check_capture(self, path, name):
         out = self.work.sub(name)
         run = convert(path, out, formats="jsonl,csv,ipfix")
         self.assertIn(run.rc, (0, 3), path + run.stderr)
         ipfix = os.path.join(out, "flows.ipfix")
-        for fmt in ("jsonl", "csv"):
+        for fmt, names in (("jsonl", ["flows.jsonl"]), ("csv", ["flows.csv", "http.csv"])):
             back = os.path.join(out, "back-" + fmt)
             rc, err = read(ipfix, back, fmt)
             self.assertEqual((rc, err), (0, ""), path)
-            got = file_bytes(os.path.join(back, "flows." + fmt))
-            want = file_bytes(os.path.join(out, "flows." + fmt))
-            if fmt == "jsonl" and b'"http":[' in want:
-                got, want = without_http(got), without_http(want)
-            self.assertEqual(got, want, path)
+            for name in names:
+                self.assertEqual(file_bytes(os.path.join(back, name)),
+                                 file_bytes(os.path.join(out, name)), path + " " + name)
         self.check_ipfixdump(ipfix, run)
         if run.records:
             self.check_tshark(ipfix)
@@ -188,18 +183,49 @@ class FlowcaseFiles(unittest.TestCase):
         """No warning; flowcase elements named through RFC 5610; values as in JSON."""
         rc, err, records = ipfixdump(ipfix)
         self.assertEqual((rc, err), (0, ""))
-        by_id = {r["flow_id"]: r for r in run.records}
+        by_id = {(r["flow_id"], r["seq"]): r for r in run.records}
         flows = 0
+        transactions = {}  # (flow_id, seq) -> the transactions' fields, in order
         for rec in records:
             fields = {(e, i): (n, v) for e, i, n, v in rec["fields"]}
             if (FC_PEN, 1) not in fields:
                 continue
-            flows += 1
-            for (e, i), (n, v) in fields.items():
+            for e, i, n, _ in rec["fields"] + [f for t in rec["list"] for f in t["fields"]]:
                 if e == FC_PEN:
                     self.assertEqual(n, self.names[i], "element %d named through RFC 5610" % i)
-            self.check_values(fields, by_id[dump_value(fields[(FC_PEN, 1)][1])])
+            key = (dump_value(fields[(FC_PEN, 1)][1]), int(fields[(FC_PEN, 2)][1]))
+            txs = transactions.setdefault(key, [])
+            if (FC_PEN, 29) in fields:  # a continuation: the list goes on
+                self.assertEqual(int(fields[(FC_PEN, 29)][1]), len(txs))
+            else:
+                flows += 1
+                self.check_values(fields, by_id[key])
+            txs += [{(e, i): v for e, i, _, v in t["fields"]} for t in rec["list"]]
         self.assertEqual(flows, len(run.records))
+        for key, record in by_id.items():
+            self.check_transactions(transactions.get(key, []), record["http"] or [])
+
+    def check_transactions(self, dumped, want):
+        """ipfixDump's transactions against the JSON `http` array, field by field."""
+        self.assertEqual(len(dumped), len(want))
+        elements = {"method": (0, 459), "host": (0, 460), "uri": (0, 461),
+                    "version": (0, 462), "user_agent": (0, 468), "status": (0, 457),
+                    "reason": (0, 470), "response_version": (29305, 462),
+                    "request_content_type": (0, 469), "response_content_type": (29305, 469),
+                    "referrer": (FC_PEN, 35), "server": (FC_PEN, 40),
+                    "location": (FC_PEN, 41), "response_body_len": (FC_PEN, 43),
+                    "srt": (FC_PEN, 46)}
+        for got, tx in zip(dumped, want):
+            for name, eid in elements.items():
+                value = tx[name]
+                if name == "srt" and value is not None:
+                    value = round(value * 1e9)
+                self.assertEqual(dump_value(got[eid]) if eid in got else None,
+                                 None if value is None else str(value), name)
+            self.assertEqual(dump_value(got[(FC_PEN, 30)]) if (FC_PEN, 30) in got else None,
+                             tx["ua"] and tx["ua"]["browser"])
+            # Booleans as RFC 7011 encodes them: 1 true, 2 false.
+            self.assertEqual(got[(FC_PEN, 47)], "1" if tx["truncated"] else "2")
 
     def check_tshark(self, ipfix):
         """Every message decoded, no malformed or expert item."""
@@ -270,6 +296,103 @@ class FlowcaseFiles(unittest.TestCase):
         self.assertEqual(sequences[0], 0)
 
 
+class HttpLists(WorkdirCase):
+    """HTTP transactions that do not fit one IPFIX record."""
+
+    def messages(self, ipfix):
+        """The file's messages: [(sequence, bytes)]."""
+        data = file_bytes(ipfix)
+        out, offset = [], 0
+        while offset < len(data):
+            _, length, _, seq, _ = struct.unpack_from("!HHIII", data, offset)
+            out.append((seq, data[offset:offset + length]))
+            offset += length
+        return out
+
+    def test_thousand_transactions(self):
+        """Zeek's 1000-request connection: the flow record holds the transactions that
+        fit, two continuation records the rest; ipfixDump finds all 1000 (blocks of at
+        most 128), and read gives back convert's files."""
+        out = self.work.sub("1000")
+        run = convert(corpus("formats/gzip-http-1000-requests.pcap.gz"), out,
+                      formats="jsonl,csv,ipfix")
+        self.assertEqual(run.rc, 0, run.stderr)
+        ipfix = os.path.join(out, "flows.ipfix")
+        rc, err, records = ipfixdump(ipfix)
+        self.assertEqual((rc, err), (0, ""))
+        firsts = [dict(((e, i), v) for e, i, _, v in r["fields"]) for r in records]
+        flow = [f for f in firsts if (FC_PEN, 1) in f and (FC_PEN, 29) not in f]
+        more = [f for f in firsts if (FC_PEN, 29) in f]
+        self.assertEqual(len(flow), 1)
+        self.assertEqual(flow[0][(FC_PEN, 28)], "1000")
+        self.assertEqual([int(f[(FC_PEN, 29)]) for f in more], [411, 825])
+        self.assertEqual(sum(len(r["list"]) for r in records), 1000)
+        listing = subprocess.run([IPFIXDUMP, "--rfc5610", "--in", ipfix], capture_output=True,
+                                 text=True).stdout
+        blocks = [int(n) for n in re.findall(r"subTemplateMultiListEntry \d+ \+\+\+\n\t+count: (\d+)",
+                                             listing)]
+        self.assertEqual(sum(blocks), 1000)
+        self.assertLessEqual(max(blocks), 128)
+        for fmt, names in (("jsonl", ["flows.jsonl"]), ("csv", ["flows.csv", "http.csv"])):
+            back = self.work.sub("1000-" + fmt)
+            self.assertEqual(read(ipfix, back, fmt), (0, ""))
+            for name in names:
+                self.assertEqual(file_bytes(os.path.join(back, name)),
+                                 file_bytes(os.path.join(out, name)), name)
+
+    def test_transaction_bigger_than_a_record(self):
+        """Ten header values of 8 KiB: the transaction goes alone in a continuation
+        record with its texts cut to 3072 bytes (it was already marked truncated);
+        the transactions around it read back unchanged."""
+        out = self.work.sub("huge")
+        run = convert(os.path.join(DATA, "crafted-l7", HUGE), out, formats="jsonl,ipfix")
+        self.assertEqual(run.rc, 0, run.stderr)
+        ipfix = os.path.join(out, "flows.ipfix")
+        rc, err, _ = ipfixdump(ipfix)
+        self.assertEqual((rc, err), (0, ""))
+        back = self.work.sub("huge-back")
+        self.assertEqual(read(ipfix, back), (0, ""))
+        (want,), (got,) = run.records, lines(os.path.join(back, "flows.jsonl"))
+        self.assertEqual(len(got["http"]), 3)
+        self.assertEqual(got["http"][0], want["http"][0])
+        self.assertEqual(got["http"][2], want["http"][2])
+        big_want, big_got = want["http"][1], got["http"][1]
+        self.assertEqual(len(big_want["user_agent"]), 8192)
+        self.assertTrue(big_got["truncated"])
+        for key, value in big_want.items():
+            if isinstance(value, str) and len(value) > 3072:
+                self.assertEqual(big_got[key], value[:3072], key)
+            else:
+                self.assertEqual(big_got[key], value, key)
+        got["http"] = want["http"] = None
+        self.assertEqual(got, want)
+
+    def test_lost_continuation(self):
+        """The message holding the first continuation record is gone: the second one
+        no longer follows its flow record (skipped, said), the flow record is written
+        with the 411 transactions it holds and the number missing; exit status 3."""
+        out = self.work.sub("lost")
+        run = convert(corpus("formats/gzip-http-1000-requests.pcap.gz"), out,
+                      formats="jsonl,ipfix")
+        self.assertEqual(run.rc, 0, run.stderr)
+        messages = self.messages(os.path.join(out, "flows.ipfix"))
+        holding = [i for i, (_, m) in enumerate(messages) if b"python-requests" in m]
+        self.assertEqual(len(holding), 3)  # the flow record and two continuations
+        damaged = self.work.sub("lost.ipfix")
+        with open(damaged, "wb") as f:
+            f.write(b"".join(m for i, (_, m) in enumerate(messages) if i != holding[1]))
+        back = self.work.sub("lost-back")
+        rc, err = read(damaged, back)
+        self.assertEqual(rc, 3)
+        self.assertIn("HTTP continuation record that does not follow its flow record: "
+                      "skipped", err)
+        self.assertRegex(err, r"flow [0-9a-f]{24} record 0: 589 of its 1000 HTTP transactions "
+                              r"are missing \(continuation records lost\)")
+        (got,) = lines(os.path.join(back, "flows.jsonl"))
+        (want,) = run.records
+        self.assertEqual(got["http"], want["http"][:411])
+
+
 class Stdout(unittest.TestCase):
     """`read FILE` with no -o: the data records alone on stdout, options records left
     out with a notice; flows and other records never share one CSV stream."""
@@ -293,10 +416,7 @@ class Stdout(unittest.TestCase):
                                 self.ipfix], capture_output=True)
             self.assertEqual(p.returncode, 0)
             want = file_bytes(os.path.join(self.out, "flows." + fmt))
-            if fmt == "jsonl":
-                self.assertEqual(without_http(p.stdout), without_http(want))
-            else:
-                self.assertEqual(p.stdout, want)
+            self.assertEqual(p.stdout, want)
             self.assertEqual(p.stderr.decode(),
                              "flowcase read: 2 options records (file metadata) not written to "
                              "stdout; -o DIR writes them to records.%s\n" % fmt)
@@ -319,8 +439,8 @@ class Stdout(unittest.TestCase):
                            capture_output=True)
         self.assertEqual(p.returncode, 0)
         out = p.stdout.decode().splitlines()
-        self.assertEqual(without_http(("\n".join(out[:-1]) + "\n").encode()),
-                         without_http(file_bytes(os.path.join(self.out, "flows.jsonl"))))
+        self.assertEqual(("\n".join(out[:-1]) + "\n").encode(),
+                         file_bytes(os.path.join(self.out, "flows.jsonl")))
         self.assertEqual(json.loads(out[-1]), {"template_id": 300, "observation_domain_id": 7,
                                                "sourceIPv4Address": "192.0.2.1"})
 

@@ -179,6 +179,34 @@ def continue_chunked_head():
     return x.packets
 
 
+def huge_headers():
+    """Three transactions on one connection; the second has ten header values of 9,000
+    bytes each (kept as 8,192, marked truncated), more than an IPFIX record holds."""
+    x = Conn("10.0.0.5", 40005, "10.0.0.6", 80)
+    x.handshake()
+
+    def send_all(who, data):
+        for i in range(0, len(data), 1400):
+            x.send(who, "PA", data[i:i + 1400])
+
+    def big(c):
+        return c * 9000
+
+    send_all("c", b"GET /small HTTP/1.1\r\nHost: a.example\r\n\r\n")
+    send_all("s", response(b"200 OK", [b"Content-Length: 2"], b"ok"))
+    send_all("c", b"POST /" + big(b"u") + b" HTTP/1.1\r\nHost: " + big(b"h") +
+             b"\r\nUser-Agent: " + big(b"a") + b"\r\nReferer: " + big(b"r") +
+             b"\r\nX-Forwarded-For: " + big(b"x") + b"\r\nContent-Type: " + big(b"t") +
+             b"\r\nContent-Length: 0\r\n\r\n")
+    send_all("s", response(b"302 " + big(b"R"), [b"Server: " + big(b"s"), b"Location: " + big(b"l"),
+                                                  b"Content-Type: " + big(b"c"),
+                                                  b"Content-Length: 0"]))
+    send_all("c", b"GET /last HTTP/1.1\r\nHost: a.example\r\n\r\n")
+    send_all("s", response(b"404 Not Found", [b"Content-Length: 0"]))
+    x.close()
+    return x.packets
+
+
 CAPTURES = {
     "http-investigator.pcap": investigator,
     "http-byte-by-byte.pcap": byte_by_byte,
@@ -186,6 +214,7 @@ CAPTURES = {
     "http-gaps.pcap": gaps,
     "http-ports.pcap": ports,
     "http-continue-chunked-head.pcap": continue_chunked_head,
+    "http-huge-headers.pcap": huge_headers,
 }
 
 README = """# crafted-l7: HTTP captures for the reassembly and HTTP tests
