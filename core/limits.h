@@ -59,8 +59,9 @@
 /* Bytes of each direction kept after they were handed over, to compare a
  * retransmission with the first copy: a retransmission usually resends the
  * last unacknowledged segment or two (older ones are counted as overlaps,
- * unchecked). 4 KiB per direction keeps 10,000 followed connections
- * within 80 MiB. */
+ * unchecked). The ring is let go once the other side acknowledges all the
+ * bytes handed over, so only directions with data in flight hold one:
+ * 4 KiB each keeps 10,000 of them within 80 MiB. */
 #define FC_REASM_RECENT 4096u
 /* An ACK further ahead of the data seen than this is not believed (a
  * bogus or corrupted ACK would otherwise turn into a huge gap): half the

@@ -75,6 +75,15 @@ static void remember(struct fc_reasm *r, struct fc_stream_dir *d, const uint8_t 
     d->recent_len = d->recent_len + len > FC_REASM_RECENT ? FC_REASM_RECENT : d->recent_len + len;
 }
 
+static void drop_ring(struct fc_reasm *r, struct fc_stream_dir *d)
+{
+    r->used -= FC_REASM_RECENT;
+    fc_pool_put(&r->rings, d->recent);
+    d->recent = NULL;
+    d->recent_len = 0;
+    d->recent_head = 0;
+}
+
 static void hand_over(struct fc_reasm *r, struct fc_stream_dir *d, unsigned dir,
                       const uint8_t *p, uint32_t len, const struct fc_stream_sink *sink)
 {
@@ -346,6 +355,10 @@ void fc_stream_ack(struct fc_reasm *r, struct fc_stream *s, unsigned dir, uint32
         return;
     if (d->fin && seq_lt(d->fin_seq, ack))
         ack = d->fin_seq; /* the FIN's own sequence number is not data */
+    if (ack == d->next && !d->held && d->recent) {
+        drop_ring(r, d);
+        return;
+    }
     if (!seq_lt(d->next, ack))
         return;
     if (ack - d->next > FC_REASM_MAX_ACK_JUMP) {

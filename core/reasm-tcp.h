@@ -60,7 +60,8 @@ struct fc_stream_dir {
     struct fc_reasm_seg *held; /* ahead of `next`, sorted, not overlapping */
     uint32_t held_bytes;
     /* The last bytes handed over (up to FC_REASM_RECENT), to compare a
-     * retransmission with: recent_len bytes ending at `next`. */
+     * retransmission with: recent_len bytes ending at `next`; let go when
+     * the other side has acknowledged them all. */
     uint8_t *recent; /* FC_REASM_RECENT bytes, NULL until taken */
     uint32_t recent_len;
     uint32_t recent_head; /* where the next byte goes in the ring */

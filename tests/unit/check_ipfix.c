@@ -58,6 +58,25 @@ START_TEST(elements_found_by_enterprise_and_id)
 }
 END_TEST
 
+/* The lookup is a binary search: every row of both tables must be found. */
+START_TEST(every_element_found)
+{
+    static const uint16_t iana_ids[] = {
+#define FC_IANA(id, name, type) id,
+#include "formats/ipfix-iana.def"
+#undef FC_IANA
+    };
+    for (size_t i = 0; i < sizeof iana_ids / sizeof iana_ids[0]; i++) {
+        const struct fc_ipfix_ie *ie = fc_ipfix_ie_find(0, iana_ids[i]);
+        ck_assert_ptr_nonnull(ie);
+        ck_assert_uint_eq(ie->id, iana_ids[i]);
+    }
+    for (unsigned i = 0; i < fc_ipfix_flowcase_ie_count; i++)
+        ck_assert_ptr_eq(fc_ipfix_ie_find(FC_IPFIX_PEN, fc_ipfix_flowcase_ies[i].id),
+                         &fc_ipfix_flowcase_ies[i]);
+}
+END_TEST
+
 Suite *make_ipfix_suite(void)
 {
     Suite *s = suite_create("ipfix");
@@ -65,6 +84,7 @@ Suite *make_ipfix_suite(void)
     tcase_add_test(tc, ntp_timestamps_known_values);
     tcase_add_test(tc, ntp_timestamps_round_trip_every_nanosecond_pattern);
     tcase_add_test(tc, elements_found_by_enterprise_and_id);
+    tcase_add_test(tc, every_element_found);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -290,12 +290,33 @@ START_TEST(ring_keeps_the_latest_bytes_for_comparison)
 }
 END_TEST
 
+START_TEST(ring_let_go_once_everything_is_acknowledged)
+{
+    syn();
+    seg(0, "abcdef");
+    fc_stream_ack(&reasm, &stream, 0, 1004, &sink); /* part acknowledged: kept */
+    ck_assert_ptr_nonnull(stream.dir[0].recent);
+    seg(4, "XY"); /* unacknowledged bytes resent changed: detected */
+    ck_assert_uint_eq(cnt.v[FC_CNT_REASM_OVERLAP_DIFFERS], 1);
+    fc_stream_ack(&reasm, &stream, 0, 1006, &sink); /* all acknowledged: let go */
+    ck_assert_ptr_null(stream.dir[0].recent);
+    ck_assert_uint_eq(reasm.used, 0);
+    seg(0, "ZZZZZZ"); /* acknowledged bytes resent: an overlap, unchecked */
+    ck_assert_uint_eq(cnt.v[FC_CNT_REASM_OVERLAPS], 2);
+    ck_assert_uint_eq(cnt.v[FC_CNT_REASM_OVERLAP_DIFFERS], 1);
+    seg(6, "gh"); /* new data takes a ring again */
+    ck_assert_ptr_nonnull(stream.dir[0].recent);
+    expect("abcdefgh");
+}
+END_TEST
+
 Suite *make_reasm_suite(void)
 {
     Suite *s = suite_create("reasm");
     TCase *tc = tcase_create("tcp");
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, in_order_segments_pass_through);
+    tcase_add_test(tc, ring_let_go_once_everything_is_acknowledged);
     tcase_add_test(tc, out_of_order_segments_are_held_then_delivered);
     tcase_add_test(tc, request_split_byte_by_byte_in_reverse);
     tcase_add_test(tc, retransmission_with_same_bytes_is_an_overlap);
