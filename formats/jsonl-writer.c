@@ -3,6 +3,11 @@
  * groups as nested objects (null when they do not apply), built with
  * jansson. Durations are numbers in seconds printed with 15 significant
  * digits, which is exact to the nanosecond (see core/timefmt.h).
+ *
+ * The objects are built once, keys in order, and only their values are
+ * replaced from one record to the next (jansson keeps insertion order and
+ * an iterator stays on its key): no key is copied or hashed per record,
+ * numbers are updated in place, and a string is one copy.
  */
 #include <jansson.h>
 #include <stdlib.h>
@@ -13,129 +18,273 @@
 #include "formats/writer.h"
 
 #define JSON_FLAGS (JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15))
+#define FIRST_BUFFER 65536
 
-static json_t *http_to_json(const struct fc_http_tx *tx, uint64_t count);
+/* A field's place in its object and the value object it reuses. */
+struct slot {
+    void *iter;
+    json_t *value; /* the last integer, real or string set, kept for the next */
+};
 
-static json_t *value_to_json(const struct fc_value *v)
+/* One HTTP transaction's object, reused for the transaction at its index. */
+struct tx_object {
+    json_t *obj;
+    json_t *ua;
+    void *ua_iter;
+    struct slot slot[FC_HTTP_FIELD_COUNT];
+};
+
+struct jsonl_writer {
+    struct fc_writer base;
+    json_t *root;
+    json_t *group[FC_GROUP_COUNT];
+    void *group_iter[FC_GROUP_COUNT];
+    struct slot slot[FC_FIELD_COUNT];
+    json_t *http; /* the `http` array */
+    struct tx_object *tx;
+    size_t ntx;
+    char *buf;
+    size_t cap;
+};
+
+/* ---- values ---------------------------------------------------------------- */
+
+/* Sets the value at s->iter of obj (one reference taken from v). */
+static int put(json_t *obj, void *iter, json_t *v)
+{
+    return v ? json_object_iter_set_new(obj, iter, v) : -1;
+}
+
+/* A new reference to s->value made to hold text, or a new lossless string
+ * for text that is not UTF-8. */
+static json_t *text_value(struct slot *s, const char *text)
+{
+    size_t n = strlen(text);
+    if (s->value && json_is_string(s->value) && json_string_setn(s->value, text, n) == 0)
+        return json_incref(s->value);
+    json_t *fresh = json_stringn(text, n);
+    if (!fresh)
+        return fc_json_text(text, n); /* not UTF-8: escaped, not kept */
+    json_decref(s->value);
+    s->value = fresh;
+    return json_incref(fresh);
+}
+
+static json_t *number_value(struct slot *s, const struct fc_value *v)
+{
+    bool real = v->kind == FC_VALUE_SECONDS;
+    if (!s->value || (real ? !json_is_real(s->value) : !json_is_integer(s->value))) {
+        json_decref(s->value);
+        s->value = real ? json_real(0) : json_integer(0);
+        if (!s->value)
+            return NULL;
+    }
+    if (real)
+        json_real_set(s->value, (double)v->ns / 1e9);
+    else
+        json_integer_set(s->value, (json_int_t)v->u);
+    return json_incref(s->value);
+}
+
+/* A new reference to the JSON for v (FC_VALUE_HTTP excepted), NULL when
+ * out of memory. */
+static json_t *value_json(struct slot *s, const struct fc_value *v)
 {
     char buf[FC_VALUE_TEXT];
     switch (v->kind) {
     case FC_VALUE_NULL:
         return json_null();
-    case FC_VALUE_UINT:
-        return json_integer((json_int_t)v->u);
     case FC_VALUE_BOOL:
         return json_boolean(v->b);
+    case FC_VALUE_UINT:
     case FC_VALUE_SECONDS:
-        return json_real((double)v->ns / 1e9);
-    case FC_VALUE_HTTP:
-        return http_to_json(v->http, v->u);
-    default: {
-        const char *text = fc_value_text(v, buf);
-        return fc_json_text(text, strlen(text));
+        return number_value(s, v);
+    default:
+        return text_value(s, fc_value_text(v, buf));
     }
+}
+
+/* ---- the objects, built once --------------------------------------------- */
+
+/* Adds key (null for now) to obj and returns its iterator. */
+static void *add_key(json_t *obj, const char *key)
+{
+    return obj && json_object_set_new(obj, key, json_null()) == 0 ? json_object_iter_at(obj, key)
+                                                                   : NULL;
+}
+
+static int build_record(struct jsonl_writer *w)
+{
+    w->root = json_object();
+    w->http = json_array();
+    enum fc_field_group current = FC_GROUP_NONE;
+    for (size_t i = 0; i < FC_FIELD_COUNT; i++) {
+        const struct fc_field *f = &fc_fields[i];
+        json_t *into = w->root;
+        if (f->group != FC_GROUP_NONE) {
+            if (f->group != current) {
+                w->group[f->group] = json_object();
+                w->group_iter[f->group] = add_key(w->root, fc_group_name(f->group));
+            }
+            into = w->group[f->group];
+        }
+        current = f->group;
+        if (!(w->slot[i].iter = add_key(into, f->name)))
+            return -1;
     }
+    return w->http ? 0 : -1;
+}
+
+static int build_tx(struct tx_object *t)
+{
+    memset(t, 0, sizeof *t);
+    t->obj = json_object();
+    for (size_t f = 0; f < FC_HTTP_FIELD_COUNT; f++) {
+        const struct fc_http_field *hf = &fc_http_fields[f];
+        json_t *into = t->obj;
+        if (hf->group) {
+            if (!t->ua) {
+                t->ua = json_object();
+                t->ua_iter = add_key(t->obj, hf->group);
+            }
+            into = t->ua;
+        }
+        if (!(t->slot[f].iter = add_key(into, hf->name)))
+            return -1;
+    }
+    return 0;
+}
+
+static void free_slots(struct slot *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        json_decref(s[i].value);
+}
+
+/* ---- records ---------------------------------------------------------------- */
+
+/* The transaction object for index i, made when first needed. */
+static struct tx_object *tx_object(struct jsonl_writer *w, size_t i)
+{
+    if (i == w->ntx) {
+        struct tx_object *grown = realloc(w->tx, (w->ntx + 1) * sizeof *grown);
+        if (!grown)
+            return NULL;
+        w->tx = grown;
+        if (build_tx(&w->tx[w->ntx++]) != 0)
+            return NULL;
+    }
+    return &w->tx[i];
+}
+
+static int fill_tx(struct tx_object *t, const struct fc_http_tx *tx)
+{
+    struct fc_value v[FC_HTTP_FIELD_COUNT];
+    fc_http_tx_values(tx, v);
+    /* The `ua` group is an object when the User-Agent was analysed. */
+    bool ua = fc_http_text(tx, FC_HTTP_UA_BROWSER) != NULL;
+    int rc = put(t->obj, t->ua_iter, ua ? json_incref(t->ua) : json_null());
+    for (size_t f = 0; rc == 0 && f < FC_HTTP_FIELD_COUNT; f++) {
+        if (fc_http_fields[f].group && !ua)
+            continue;
+        rc = put(fc_http_fields[f].group ? t->ua : t->obj, t->slot[f].iter,
+                 value_json(&t->slot[f], &v[f]));
+    }
+    return rc;
 }
 
 /* The `http` array: one object per transaction, keys in http-fields.def
- * order. NULL when out of memory. */
-static json_t *http_to_json(const struct fc_http_tx *tx, uint64_t count)
+ * order. */
+static json_t *http_json(struct jsonl_writer *w, const struct fc_value *v)
 {
-    json_t *a = json_array();
-    struct fc_value v[FC_HTTP_FIELD_COUNT];
-    for (uint64_t i = 0; a && i < count; i++) {
-        json_t *o = json_object();
-        fc_http_tx_values(&tx[i], v);
-        /* The `ua` group is an object when the User-Agent was analysed. */
-        bool ua = fc_http_text(&tx[i], FC_HTTP_UA_BROWSER) != NULL;
-        json_t *group = NULL;
-        for (size_t f = 0; o && f < FC_HTTP_FIELD_COUNT; f++) {
-            const struct fc_http_field *hf = &fc_http_fields[f];
-            json_t *into = o;
-            if (hf->group && !ua) {
-                if (!json_object_get(o, hf->group))
-                    json_object_set_new(o, hf->group, json_null());
-                continue;
-            }
-            if (hf->group) {
-                if (!group)
-                    json_object_set_new(o, hf->group, group = json_object());
-                into = group;
-            }
-            json_t *j = value_to_json(&v[f]);
-            if (!into || !j || json_object_set_new(into, hf->name, j) != 0) {
-                json_decref(o);
-                o = NULL;
-            }
-        }
-        if (!o || json_array_append_new(a, o) != 0) {
-            json_decref(a);
+    if (json_array_clear(w->http) != 0)
+        return NULL;
+    for (uint64_t i = 0; i < v->u; i++) {
+        struct tx_object *t = tx_object(w, i);
+        if (!t || fill_tx(t, &v->http[i]) != 0 || json_array_append(w->http, t->obj) != 0)
             return NULL;
-        }
     }
-    return a;
+    return json_incref(w->http);
 }
 
-/* Builds the record's object. Returns NULL when out of memory. */
-static json_t *row_to_json(const struct fc_row *row)
+static int fill_record(struct jsonl_writer *w, const struct fc_row *row)
 {
-    json_t *root = json_object();
-    json_t *group = NULL;
-    enum fc_field_group current = FC_GROUP_NONE;
-    for (size_t i = 0; root && i < FC_FIELD_COUNT; i++) {
-        const struct fc_field *f = &fc_fields[i];
-        if (f->group != current) {
-            current = f->group;
-            group = NULL;
-            if (current != FC_GROUP_NONE) {
-                bool present = row->group_present[current];
-                group = present ? json_object() : NULL;
-                json_object_set_new(root, fc_group_name(current), present ? group : json_null());
-            }
-        }
-        if (current != FC_GROUP_NONE && !group)
+    for (int g = FC_GROUP_NONE + 1; g < FC_GROUP_COUNT; g++) {
+        json_t *v = row->group_present[g] ? json_incref(w->group[g]) : json_null();
+        if (put(w->root, w->group_iter[g], v) != 0)
+            return -1;
+    }
+    for (size_t i = 0; i < FC_FIELD_COUNT; i++) {
+        enum fc_field_group g = fc_fields[i].group;
+        if (g != FC_GROUP_NONE && !row->group_present[g])
             continue;
-        json_t *j = value_to_json(&row->v[i]);
-        if (!j) {
-            json_decref(root);
-            return NULL;
-        }
-        json_object_set_new(group ? group : root, f->name, j);
+        const struct fc_value *v = &row->v[i];
+        json_t *j = v->kind == FC_VALUE_HTTP ? http_json(w, v) : value_json(&w->slot[i], v);
+        if (put(g == FC_GROUP_NONE ? w->root : w->group[g], w->slot[i].iter, j) != 0)
+            return -1;
     }
-    return root;
+    return 0;
 }
 
-/* Serialises into one buffer and writes it at once: json_dumpf() would
- * call fwrite() once per token. */
-static int jsonl_write(struct fc_writer *w, const struct fc_row *row)
+/* Serialises into the writer's buffer (grown when a record needs it) and
+ * writes it at once: json_dumpf() would call fwrite() once per token. */
+static int jsonl_write(struct fc_writer *base, const struct fc_row *row)
 {
-    json_t *obj = row_to_json(row);
-    if (!obj)
+    struct jsonl_writer *w = (struct jsonl_writer *)base;
+    if (fill_record(w, row) != 0)
         return -1;
-    char buf[4096];
-    char *text = buf;
-    size_t n = json_dumpb(obj, buf, sizeof buf - 1, JSON_FLAGS);
-    if (n >= sizeof buf - 1) {
-        text = malloc(n + 1);
-        if (text)
-            n = json_dumpb(obj, text, n, JSON_FLAGS);
+    size_t n = json_dumpb(w->root, w->buf, w->cap - 1, JSON_FLAGS);
+    if (n >= w->cap - 1) {
+        size_t cap = w->cap;
+        while (cap <= n + 1)
+            cap *= 2;
+        char *grown = realloc(w->buf, cap);
+        if (!grown)
+            return -1;
+        w->buf = grown;
+        w->cap = cap;
+        n = json_dumpb(w->root, w->buf, w->cap - 1, JSON_FLAGS);
     }
-    json_decref(obj);
-    if (!text || n == 0)
+    if (n == 0)
         return -1;
-    text[n++] = '\n';
-    size_t written = fwrite(text, 1, n, w->out);
-    if (text != buf)
-        free(text);
-    return written == n ? 0 : -1;
+    w->buf[n++] = '\n';
+    return fwrite(w->buf, 1, n, base->out) == n ? 0 : -1;
+}
+
+static int jsonl_close(struct fc_writer *base)
+{
+    struct jsonl_writer *w = (struct jsonl_writer *)base;
+    json_decref(w->root);
+    json_decref(w->http);
+    for (int g = 0; g < FC_GROUP_COUNT; g++)
+        json_decref(w->group[g]);
+    free_slots(w->slot, FC_FIELD_COUNT);
+    for (size_t i = 0; i < w->ntx; i++) {
+        json_decref(w->tx[i].obj);
+        json_decref(w->tx[i].ua);
+        free_slots(w->tx[i].slot, FC_HTTP_FIELD_COUNT);
+    }
+    free(w->tx);
+    free(w->buf);
+    return fc_writer_release(base);
 }
 
 static const struct fc_writer_ops jsonl_ops = {
     .write = jsonl_write,
-    .close = fc_writer_release,
+    .close = jsonl_close,
 };
 
 struct fc_writer *fc_jsonl_writer_open(FILE *out, bool owns_out)
 {
-    return fc_writer_new(&jsonl_ops, out, owns_out, sizeof(struct fc_writer));
+    struct jsonl_writer *w = (struct jsonl_writer *)fc_writer_new(&jsonl_ops, out, owns_out,
+                                                                  sizeof(struct jsonl_writer));
+    if (!w)
+        return NULL;
+    w->cap = FIRST_BUFFER;
+    w->buf = malloc(w->cap);
+    if (!w->buf || build_record(w) != 0) {
+        jsonl_close(&w->base);
+        return NULL;
+    }
+    return &w->base;
 }
