@@ -25,11 +25,12 @@
 #include "formats/manifest.h"
 #include "formats/uap-yaml.h"
 #include "formats/path.h"
+#include "formats/section.h"
 #include "formats/stats-json.h"
 #include "formats/writer.h"
 
 #define PROGRESS_EVERY 4096 /* packets between progress checks */
-#define MAX_WRITERS 4 /* flows.jsonl, flows.csv, http.csv, flows.ipfix */
+#define MAX_WRITERS (3 + FC_SECTION_COUNT) /* flows.jsonl, flows.csv, flows.ipfix, http.csv... */
 
 struct output_file {
     const char *name;
@@ -92,8 +93,10 @@ static void sink(void *arg, const struct fc_flow_record *r)
     }
 }
 
+/* Opens `name` (stdout with -o -) and its writer: open(), or the CSV
+ * writer of section s when s is given. */
 static int open_writer(struct convert *cv, const char *name,
-                       struct fc_writer *(*open)(FILE *, bool))
+                       struct fc_writer *(*open)(FILE *, bool), const struct fc_section *s)
 {
     FILE *out = stdout;
     struct output_file *file = &cv->files[cv->nwriters];
@@ -112,7 +115,8 @@ static int open_writer(struct convert *cv, const char *name,
             return -1;
         }
     }
-    struct fc_writer *w = open(out, !cv->to_stdout);
+    struct fc_writer *w = s ? fc_section_csv_writer_open(out, !cv->to_stdout, s)
+                            : open(out, !cv->to_stdout);
     if (!w) {
         if (out != stdout)
             fclose(out);
@@ -129,16 +133,20 @@ static int open_outputs(struct convert *cv)
                 strerror(errno));
         return -1;
     }
-    if ((cv->formats & FC_FORMAT_JSONL) && open_writer(cv, "flows.jsonl", fc_jsonl_writer_open))
+    if ((cv->formats & FC_FORMAT_JSONL) &&
+        open_writer(cv, "flows.jsonl", fc_jsonl_writer_open, NULL))
         return -1;
-    if ((cv->formats & FC_FORMAT_CSV) && open_writer(cv, "flows.csv", fc_csv_writer_open))
+    if ((cv->formats & FC_FORMAT_CSV) && open_writer(cv, "flows.csv", fc_csv_writer_open, NULL))
         return -1;
-    /* CSV has no nested values: the HTTP transactions get their own file
-     * (not with -o -, which streams one table). */
-    if ((cv->formats & FC_FORMAT_CSV) && !cv->to_stdout && cv->opt.l7 &&
-        open_writer(cv, "http.csv", fc_http_csv_writer_open))
-        return -1;
-    if ((cv->formats & FC_FORMAT_IPFIX) && open_writer(cv, "flows.ipfix", fc_ipfix_writer_open))
+    /* CSV has no nested values: each section (the HTTP transactions, ...)
+     * gets its own file (not with -o -, which streams one table). */
+    for (int s = 0; s < FC_SECTION_COUNT; s++) {
+        if ((cv->formats & FC_FORMAT_CSV) && !cv->to_stdout && cv->opt.l7 &&
+            open_writer(cv, fc_sections[s]->csv_name, NULL, fc_sections[s]))
+            return -1;
+    }
+    if ((cv->formats & FC_FORMAT_IPFIX) &&
+        open_writer(cv, "flows.ipfix", fc_ipfix_writer_open, NULL))
         return -1;
     return 0;
 }

@@ -33,17 +33,17 @@ struct read_run {
     bool columns_pass;   /* CSV: first pass, collecting the other exporters' columns */
     json_t *columns;     /* names, in order of appearance */
     struct fc_writer *flows;
-    struct fc_writer *http; /* CSV to a directory: http.csv */
+    struct fc_writer *sections[FC_SECTION_COUNT]; /* CSV to a directory: http.csv, ... */
     FILE *records;
     bool failed;
     uint64_t nflows;
     uint64_t nrecords;
     uint64_t options_left_out; /* -o -: options records not written */
-    /* The flow record being rebuilt; pending while its HTTP continuation
+    /* The flow record being rebuilt; pending while its continuation
      * records are still to come. */
     struct fc_row row;
     char text[FC_IPFIX_ROW_TEXT];
-    struct fc_ipfix_http txs;
+    struct fc_ipfix_lists lists;
     bool pending;
 };
 
@@ -136,10 +136,10 @@ static int open_flows(struct read_run *rr)
 {
     FILE *f = open_output(rr, rr->csv ? "flows.csv" : "flows.jsonl");
     rr->flows = f ? (rr->csv ? fc_csv_writer_open : fc_jsonl_writer_open)(f, f != stdout) : NULL;
-    if (rr->flows && rr->csv && !rr->to_stdout) { /* as convert writes them */
-        FILE *h = open_output(rr, "http.csv");
-        rr->http = h ? fc_http_csv_writer_open(h, true) : NULL;
-        rr->failed |= !rr->http;
+    for (int s = 0; rr->flows && rr->csv && !rr->to_stdout && s < FC_SECTION_COUNT; s++) {
+        FILE *out = open_output(rr, fc_sections[s]->csv_name); /* as convert writes them */
+        rr->sections[s] = out ? fc_section_csv_writer_open(out, true, fc_sections[s]) : NULL;
+        rr->failed |= !rr->sections[s];
     }
     rr->failed |= !rr->flows;
     return rr->flows ? 0 : -1;
@@ -148,47 +148,58 @@ static int open_flows(struct read_run *rr)
 static void write_row(struct read_run *rr)
 {
     rr->pending = false;
-    if (rr->flows->ops->write(rr->flows, &rr->row) != 0 ||
-        (rr->http && rr->http->ops->write(rr->http, &rr->row) != 0))
+    if (rr->flows->ops->write(rr->flows, &rr->row) != 0)
         rr->failed = true;
+    for (int s = 0; s < FC_SECTION_COUNT; s++) {
+        if (rr->sections[s] && rr->sections[s]->ops->write(rr->sections[s], &rr->row) != 0)
+            rr->failed = true;
+    }
     rr->nflows++;
 }
 
-/* Writes the pending flow record, saying how many transactions it lost.
- * Reported through r, or once the file is read (r NULL) to log under path. */
+/* Writes the pending flow record, saying how many items of each list it
+ * lost. Reported through r, or once the file is read (r NULL) to log
+ * under path. */
 static void flush_pending(struct read_run *rr, const struct fc_ipfix_reader *r,
                           struct fc_diag *diag, struct fc_diag_log *log, const char *path)
 {
     if (!rr->pending)
         return;
-    static const char fmt[] = "flow %s record %llu: %llu of its %llu HTTP transactions are "
-                              "missing (continuation records lost); written without them";
+    static const char fmt[] = "flow %s record %llu: %llu of its %llu %s are missing "
+                              "(continuation records lost); written without them";
     const char *id = rr->row.v[FC_F_get_flow_id].s;
-    unsigned long long seq = rr->row.v[FC_F_get_seq].u, n = rr->txs.n, all = rr->txs.expected;
-    if (r)
-        fc_ipfix_reader_problem(r, FC_DIAG_WARNING, fmt, id, seq, all - n, all);
-    else
-        fc_diag_report(diag, log, path, NULL, FC_DIAG_WARNING, FC_DIAG_NO_PACKET, 0, fmt, id,
-                       seq, all - n, all);
+    unsigned long long seq = rr->row.v[FC_F_get_seq].u;
+    for (int s = 0; s < FC_SECTION_COUNT; s++) {
+        const struct fc_ipfix_items *l = &rr->lists.s[s];
+        if (l->n >= l->expected)
+            continue;
+        unsigned long long lost = l->expected - l->n, all = l->expected;
+        const char *what = fc_sections[s]->items_name;
+        if (r)
+            fc_ipfix_reader_problem(r, FC_DIAG_WARNING, fmt, id, seq, lost, all, what);
+        else
+            fc_diag_report(diag, log, path, NULL, FC_DIAG_WARNING, FC_DIAG_NO_PACKET, 0, fmt, id,
+                           seq, lost, all, what);
+    }
     write_row(rr);
 }
 
 static void on_flow_record(struct read_run *rr, const struct fc_ipfix_reader *r,
                            const struct fc_ipfix_data *d)
 {
-    if (fc_ipfix_is_http_continuation(d)) {
-        if (!rr->pending || !fc_ipfix_http_continue(r, d, &rr->row, &rr->txs)) {
+    if (fc_ipfix_is_continuation(d)) {
+        if (!rr->pending || !fc_ipfix_continue(r, d, &rr->row, &rr->lists)) {
             fc_ipfix_reader_problem(r, FC_DIAG_WARNING,
-                                    "HTTP continuation record that does not follow its flow "
-                                    "record: skipped");
+                                    "continuation record that does not follow its flow record: "
+                                    "skipped");
             return;
         }
     } else {
         flush_pending(rr, r, NULL, NULL, NULL);
-        fc_ipfix_to_row(r, d, &rr->row, rr->text, &rr->txs);
+        fc_ipfix_to_row(r, d, &rr->row, rr->text, &rr->lists);
     }
     rr->pending = true;
-    if (rr->txs.n >= rr->txs.expected)
+    if (fc_ipfix_lists_complete(&rr->lists))
         write_row(rr);
 }
 
@@ -315,9 +326,11 @@ int fc_cmd_read(int argc, char **argv)
                         "stdout; -o DIR writes them to records.%s\n",
                 (unsigned long long)rr->options_left_out, rr->csv ? "csv" : "jsonl");
     int rc = rr->flows ? rr->flows->ops->close(rr->flows) : 0;
-    if (rr->http && rr->http->ops->close(rr->http) != 0)
-        rc = -1;
-    fc_ipfix_http_free(&rr->txs);
+    for (int s = 0; s < FC_SECTION_COUNT; s++) {
+        if (rr->sections[s] && rr->sections[s]->ops->close(rr->sections[s]) != 0)
+            rc = -1;
+    }
+    fc_ipfix_lists_free(&rr->lists);
     if (rr->records && rr->records != stdout && fclose(rr->records) != 0)
         rc = -1;
     if (rr->records == stdout && fflush(stdout) != 0)

@@ -713,8 +713,7 @@ static void http_emit(void *state, const struct fc_l7_ctx *ctx, struct fc_flow_r
                (int64_t)n != st->side[0].tx && (int64_t)n != st->side[1].tx)
             n++;
     }
-    r->http = st->tx;
-    r->http_count = n;
+    r->l7[FC_SECTION_HTTP] = (struct fc_l7_items){ true, n, st->tx };
     st->emitted = n;
 }
 

@@ -213,8 +213,7 @@ static void export_record(struct fc_flow_table *t, struct flow *f, enum fc_end_r
     if (f->l7)
         fc_l7_exported(&t->l7, &f->l7, last);
     f->rec.app = NULL;
-    f->rec.http = NULL;
-    f->rec.http_count = 0;
+    memset(f->rec.l7, 0, sizeof f->rec.l7);
 }
 
 /* Exports the flow and returns it to the free list. */

@@ -9,9 +9,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/l7-items.h"
 #include "core/packet.h"
-
-struct fc_http_tx;
 
 struct fc_flow_key {
     uint8_t addr[2][16];              /* [0] is the lower (address, port) endpoint */
@@ -85,8 +84,7 @@ struct fc_flow_record {
     fc_time rtt_client; /* SYN-ACK -> ACK, or FC_TIME_UNKNOWN */
     /* L7, filled at export by the dissector that recognised the flow. */
     const char *app; /* its name, NULL when none */
-    const struct fc_http_tx *http;
-    uint32_t http_count;
+    struct fc_l7_items l7[FC_SECTION_COUNT];
     /* Filled at export. */
     char flow_id[FC_FLOW_ID_HEX + 1];
     char community_id[FC_COMMUNITY_ID_LEN + 1]; /* empty when ports are unknown */

@@ -11,6 +11,7 @@
 
 #include "core/timefmt.h"
 #include "formats/csv.h"
+#include "formats/section.h"
 #include "formats/writer.h"
 
 void fc_csv_put_text(FILE *out, const char *s)
@@ -53,7 +54,7 @@ void fc_csv_put_value(FILE *out, const struct fc_value *v)
 static int csv_write(struct fc_writer *w, const struct fc_row *row)
 {
     for (size_t i = 0; i < FC_FIELD_COUNT; i++) {
-        if (fc_field_is_list((enum fc_field_id)i))
+        if (fc_field_section((enum fc_field_id)i))
             continue;
         if (i > 0)
             fputc(',', w->out);
@@ -75,7 +76,7 @@ struct fc_writer *fc_csv_writer_open(FILE *out, bool owns_out)
         return NULL;
     char column[64];
     for (size_t i = 0; i < FC_FIELD_COUNT; i++) {
-        if (fc_field_is_list((enum fc_field_id)i))
+        if (fc_field_section((enum fc_field_id)i))
             continue;
         fc_field_column(&fc_fields[i], column, sizeof column);
         if (i > 0)

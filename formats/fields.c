@@ -235,14 +235,17 @@ GETTER(get_app)
         set_string(v, x->r->app);
 }
 
-GETTER(get_http)
+static void set_items(struct fc_value *v, const struct fc_flow_record *r, enum fc_section_id s)
 {
-    if (!x->r->app || strcmp(x->r->app, "http") != 0)
-        return;
-    v->kind = FC_VALUE_HTTP;
-    v->http = x->r->http;
-    v->u = x->r->http_count;
+    if (r->l7[s].present) {
+        v->kind = FC_VALUE_ITEMS;
+        v->section = s;
+        v->items = r->l7[s].items;
+        v->u = r->l7[s].count;
+    }
 }
+
+GETTER(get_http) { set_items(v, x->r, FC_SECTION_HTTP); }
 
 GETTER(get_end_reason)
 {

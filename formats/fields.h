@@ -34,13 +34,6 @@ struct fc_field {
 
 extern const struct fc_field fc_fields[FC_FIELD_COUNT];
 
-/* A field holding a list of sub-records (written by JSON lines as an array;
- * CSV writes them to their own file). */
-static inline bool fc_field_is_list(enum fc_field_id f)
-{
-    return f == FC_F_get_http;
-}
-
 /* One record's values. A group that does not apply (tcp for a UDP flow)
  * has all its values null and is written as a whole null. */
 struct fc_row {

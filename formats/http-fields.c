@@ -1,14 +1,16 @@
-/* HTTP transaction fields: from a transaction to typed values and back. */
+/* The HTTP section: from a transaction to typed values and back. */
 #include "formats/http-fields.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/flow.h"
+#include "formats/ipfix-map.h"
 
 #define GROUP_NONE NULL
 #define GROUP_UA "ua"
-const struct fc_http_field fc_http_fields[FC_HTTP_FIELD_COUNT] = {
-#define FC_HTTP_FIELD(name, group, source, ipfix) { #name, GROUP_##group },
+static const struct fc_section_field fields[FC_HTTP_FIELD_COUNT] = {
+#define FC_HTTP_FIELD(name, group, source, ipfix) { #name, GROUP_##group, ipfix },
 #include "formats/http-fields.def"
 #undef FC_HTTP_FIELD
 };
@@ -135,8 +137,9 @@ static const struct {
 #undef FC_HTTP_FIELD
 };
 
-void fc_http_tx_values(const struct fc_http_tx *tx, struct fc_value v[FC_HTTP_FIELD_COUNT])
+static void tx_values(const void *item, struct fc_value *v)
 {
+    const struct fc_http_tx *tx = item;
     memset(v, 0, FC_HTTP_FIELD_COUNT * sizeof *v);
     for (int f = 0; f < FC_HTTP_FIELD_COUNT; f++) {
         if (sources[f].text < 0) {
@@ -151,8 +154,9 @@ void fc_http_tx_values(const struct fc_http_tx *tx, struct fc_value v[FC_HTTP_FI
     }
 }
 
-bool fc_http_tx_from_values(struct fc_http_tx *tx, const struct fc_value v[FC_HTTP_FIELD_COUNT])
+static bool tx_from_values(void *item, const struct fc_value *v)
 {
+    struct fc_http_tx *tx = item;
     for (int f = 0; f < FC_HTTP_FIELD_COUNT; f++) {
         if (sources[f].text < 0)
             sources[f].set(tx, &v[f]);
@@ -163,3 +167,22 @@ bool fc_http_tx_from_values(struct fc_http_tx *tx, const struct fc_value v[FC_HT
     }
     return true;
 }
+
+static void free_tx(void *item)
+{
+    free(((struct fc_http_tx *)item)->arena);
+}
+
+const struct fc_section fc_section_http = {
+    .name = "http",
+    .csv_name = "http.csv",
+    .items_name = "HTTP transactions",
+    .id = FC_SECTION_HTTP,
+    .nfields = FC_HTTP_FIELD_COUNT,
+    .fields = fields,
+    .truncated_field = FC_HF_truncated,
+    .item_size = sizeof(struct fc_http_tx),
+    .values = tx_values,
+    .from_values = tx_from_values,
+    .free_item = free_tx,
+};

@@ -3,8 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "formats/http-fields.h"
-#include "formats/ipfix.h"
+#include "formats/ipfix-map.h"
 
 static const struct fc_ipfix_ie iana[] = {
 #define FC_IANA(id, name, type) { 0, id, #name, FC_IPFIX_##type, 0, 0, NULL },
@@ -103,22 +102,11 @@ uint16_t fc_ipfix_type_length(enum fc_ipfix_type type)
     }
 }
 
-#define IANA(id) { FC_IPFIX_PLACE_IANA, id, 0 }
-#define REVERSE(id) { FC_IPFIX_PLACE_REVERSE, id, 0 }
-#define ADDR(v4, v6) { FC_IPFIX_PLACE_ADDR, v4, v6 }
-#define FLOWCASE(id) { FC_IPFIX_PLACE_FLOWCASE, id, 0 }
-#define DERIVED { FC_IPFIX_PLACE_DERIVED, 0, 0 }
 
 const struct fc_ipfix_map fc_ipfix_fields[FC_FIELD_COUNT] = {
 #define FC_FIELD(name, group, getter, ipfix) [FC_F_##getter] = ipfix,
 #include "formats/fields.def"
 #undef FC_FIELD
-};
-
-const struct fc_ipfix_map fc_ipfix_http_fields[FC_HTTP_FIELD_COUNT] = {
-#define FC_HTTP_FIELD(name, group, source, ipfix) [FC_HF_##name] = ipfix,
-#include "formats/http-fields.def"
-#undef FC_HTTP_FIELD
 };
 
 bool fc_ipfix_field_ie(enum fc_field_id f, enum fc_value_kind kind, uint32_t *pen,

@@ -10,7 +10,7 @@
 
 #include "core/cursor.h"
 #include "core/timefmt.h"
-#include "formats/http-fields.h"
+#include "formats/section.h"
 #include "formats/json-text.h"
 
 #define MAX_LIST_DEPTH 8 /* lists inside lists: bounds recursion on hostile files */
@@ -348,71 +348,89 @@ static void decode_value(const struct fc_ipfix_view *v, enum fc_value_kind kind,
     }
 }
 
-/* ---- HTTP transactions ----------------------------------------------------- */
+/* ---- sections: the lists of a flow record ----------------------------------- */
 
-void fc_ipfix_http_reset(struct fc_ipfix_http *h)
+static void *item_at(const struct fc_section *s, const struct fc_ipfix_items *l, uint64_t i)
 {
-    for (uint64_t i = 0; i < h->n; i++)
-        free(h->tx[i].arena);
-    h->n = 0;
-    h->expected = 0;
+    return (char *)l->items + i * s->item_size;
 }
 
-void fc_ipfix_http_free(struct fc_ipfix_http *h)
+void fc_ipfix_lists_reset(struct fc_ipfix_lists *lists)
 {
-    fc_ipfix_http_reset(h);
-    free(h->tx);
-    *h = (struct fc_ipfix_http){ 0 };
+    for (int s = 0; s < FC_SECTION_COUNT; s++) {
+        struct fc_ipfix_items *l = &lists->s[s];
+        for (uint64_t i = 0; i < l->n; i++)
+            fc_sections[s]->free_item(item_at(fc_sections[s], l, i));
+        l->n = 0;
+        l->expected = 0;
+    }
 }
 
-/* The transaction field element (pen, id) stands for, or -1. */
-static int http_field_of(const struct fc_ipfix_spec *spec)
+void fc_ipfix_lists_free(struct fc_ipfix_lists *lists)
 {
-    for (int f = 0; f < FC_HTTP_FIELD_COUNT; f++) {
+    fc_ipfix_lists_reset(lists);
+    for (int s = 0; s < FC_SECTION_COUNT; s++)
+        free(lists->s[s].items);
+    *lists = (struct fc_ipfix_lists){ 0 };
+}
+
+bool fc_ipfix_lists_complete(const struct fc_ipfix_lists *lists)
+{
+    for (int s = 0; s < FC_SECTION_COUNT; s++) {
+        if (lists->s[s].n < lists->s[s].expected)
+            return false;
+    }
+    return true;
+}
+
+/* The field of section s that element (pen, id) stands for, or -1. */
+static int item_field_of(const struct fc_section *s, const struct fc_ipfix_spec *spec)
+{
+    for (unsigned f = 0; f < s->nfields; f++) {
         uint32_t pen;
         uint16_t id;
-        fc_ipfix_map_ie(&fc_ipfix_http_fields[f], FC_VALUE_NULL, &pen, &id);
+        fc_ipfix_map_ie(&s->fields[f].ipfix, FC_VALUE_NULL, &pen, &id);
         if (pen == spec->pen && id == spec->id)
-            return f;
+            return (int)f;
     }
     return -1;
 }
 
-static bool add_transaction(const struct fc_ipfix_reader *r, const struct fc_ipfix_data *d,
-                            struct fc_ipfix_http *h)
+static bool add_item(const struct fc_ipfix_reader *r, const struct fc_ipfix_data *d,
+                     const struct fc_section *s, struct fc_ipfix_items *l)
 {
-    if (h->n == h->cap) {
-        uint64_t cap = h->cap ? 2 * h->cap : 16;
-        struct fc_http_tx *grown = realloc(h->tx, cap * sizeof *grown);
+    if (l->n == l->cap) {
+        uint64_t cap = l->cap ? 2 * l->cap : 16;
+        void *grown = realloc(l->items, cap * s->item_size);
         if (!grown)
             return false;
-        h->tx = grown;
-        h->cap = cap;
+        l->items = grown;
+        l->cap = cap;
     }
-    static char text[FC_IPFIX_MAX_MESSAGE + FC_HTTP_FIELD_COUNT];
+    static char text[FC_IPFIX_MAX_MESSAGE + FC_SECTION_MAX_FIELDS];
     char *next = text;
-    struct fc_value v[FC_HTTP_FIELD_COUNT] = { 0 };
+    struct fc_value v[FC_SECTION_MAX_FIELDS] = { 0 };
     for (uint16_t i = 0; i < d->n; i++) {
         const struct fc_ipfix_view *view = &d->views[i];
-        int f = http_field_of(view->spec);
+        int f = item_field_of(s, view->spec);
         const struct fc_ipfix_ie *ie = fc_ipfix_reader_ie(r, view->spec->pen, view->spec->id);
         if (f >= 0 && ie)
             decode_value(view, kind_of(view->spec, ie), &v[f], &next, text + sizeof text);
     }
-    struct fc_http_tx *tx = &h->tx[h->n];
-    *tx = (struct fc_http_tx){ 0 };
-    if (!fc_http_tx_from_values(tx, v)) {
-        free(tx->arena);
+    void *item = item_at(s, l, l->n);
+    memset(item, 0, s->item_size);
+    if (!s->from_values(item, v)) {
+        s->free_item(item);
         return false;
     }
-    h->n++;
+    l->n++;
     return true;
 }
 
-/* Adds the transactions of a subTemplateMultiList (flowcase writes it:
- * blocks of records of transaction templates). */
-static void read_transactions(const struct fc_ipfix_reader *r, uint32_t odid,
-                              const struct fc_ipfix_view *list, struct fc_ipfix_http *h)
+/* Adds the items of a subTemplateMultiList (flowcase writes it: blocks of
+ * records of the section's item templates). */
+static void read_items(const struct fc_ipfix_reader *r, uint32_t odid, const struct fc_section *s,
+                       const struct fc_ipfix_view *list, struct fc_ipfix_items *l)
 {
     static struct fc_ipfix_data d;
     struct fc_cursor c = fc_cursor_make(list->data, list->len);
@@ -424,25 +442,28 @@ static void read_transactions(const struct fc_ipfix_reader *r, uint32_t odid,
         const struct fc_ipfix_template *t = fc_ipfix_reader_template(r, odid, tid);
         if (!p || !t) {
             fc_ipfix_reader_problem(r, FC_DIAG_WARNING,
-                                    "HTTP transaction list damaged (block of template %u): "
-                                    "its remaining transactions are lost",
-                                    tid);
+                                    "%s list damaged (block of template %u): its remaining "
+                                    "items are lost",
+                                    s->name, tid);
             return;
         }
         for (const uint8_t *end = p + n - 4; p < end;) {
             size_t used = fc_ipfix_split_record(t, p, end, &d);
-            if (used == 0 || !add_transaction(r, &d, h))
+            if (used == 0 || !add_item(r, &d, s, l))
                 return;
             p += used;
         }
     }
 }
 
-static void set_http(struct fc_row *row, const struct fc_ipfix_http *h)
+static void set_items(struct fc_row *row, const struct fc_section *s,
+                      const struct fc_ipfix_items *l)
 {
-    row->v[FC_F_get_http].kind = FC_VALUE_HTTP;
-    row->v[FC_F_get_http].http = h->tx;
-    row->v[FC_F_get_http].u = h->n;
+    struct fc_value *v = &row->v[fc_section_field(s)];
+    v->kind = FC_VALUE_ITEMS;
+    v->section = s->id;
+    v->items = l->items;
+    v->u = l->n;
 }
 
 static const struct fc_ipfix_view *find_flowcase(const struct fc_ipfix_data *d, uint16_t id)
@@ -454,9 +475,9 @@ static const struct fc_ipfix_view *find_flowcase(const struct fc_ipfix_data *d, 
     return NULL;
 }
 
-bool fc_ipfix_is_http_continuation(const struct fc_ipfix_data *d)
+bool fc_ipfix_is_continuation(const struct fc_ipfix_data *d)
 {
-    return find_flowcase(d, FC_IPFIX_HTTP_FIRST_INDEX) != NULL;
+    return find_flowcase(d, FC_IPFIX_LIST_FIRST_INDEX) != NULL;
 }
 
 static bool same_text(const struct fc_ipfix_view *v, const struct fc_value *s)
@@ -465,27 +486,34 @@ static bool same_text(const struct fc_ipfix_view *v, const struct fc_value *s)
            memcmp(s->s, v->data, v->len) == 0;
 }
 
-bool fc_ipfix_http_continue(const struct fc_ipfix_reader *r, const struct fc_ipfix_data *d,
-                            struct fc_row *row, struct fc_ipfix_http *h)
+bool fc_ipfix_continue(const struct fc_ipfix_reader *r, const struct fc_ipfix_data *d,
+                       struct fc_row *row, struct fc_ipfix_lists *lists)
 {
     const struct fc_ipfix_view *seq = find_flowcase(d, FC_IPFIX_RECORD_SEQ);
-    const struct fc_ipfix_view *first = find_flowcase(d, FC_IPFIX_HTTP_FIRST_INDEX);
-    const struct fc_ipfix_view *list = view_for(d, FC_F_get_http);
+    const struct fc_ipfix_view *first = find_flowcase(d, FC_IPFIX_LIST_FIRST_INDEX);
     if (!same_text(find_flowcase(d, FC_IPFIX_FLOW_ID), &row->v[FC_F_get_flow_id]) || !seq ||
-        be_uint(seq->data, seq->len) != row->v[FC_F_get_seq].u || !first ||
-        be_uint(first->data, first->len) != h->n || !list ||
-        row->v[FC_F_get_http].kind != FC_VALUE_HTTP)
+        be_uint(seq->data, seq->len) != row->v[FC_F_get_seq].u || !first)
         return false;
-    read_transactions(r, d->t->odid, list, h);
-    set_http(row, h);
-    return true;
+    for (int s = 0; s < FC_SECTION_COUNT; s++) {
+        const struct fc_section *sec = fc_sections[s];
+        const struct fc_ipfix_view *list = view_for(d, fc_section_field(sec));
+        struct fc_ipfix_items *l = &lists->s[s];
+        if (!list || row->v[fc_section_field(sec)].kind != FC_VALUE_ITEMS ||
+            be_uint(first->data, first->len) != l->n)
+            continue;
+        read_items(r, d->t->odid, sec, list, l);
+        set_items(row, sec, l);
+        return true;
+    }
+    return false;
 }
 
 void fc_ipfix_to_row(const struct fc_ipfix_reader *r, const struct fc_ipfix_data *d,
-                     struct fc_row *row, char text[FC_IPFIX_ROW_TEXT], struct fc_ipfix_http *h)
+                     struct fc_row *row, char text[FC_IPFIX_ROW_TEXT],
+                     struct fc_ipfix_lists *lists)
 {
     char *next = text;
-    fc_ipfix_http_reset(h);
+    fc_ipfix_lists_reset(lists);
     for (int g = 0; g < FC_GROUP_COUNT; g++)
         row->group_present[g] = g == FC_GROUP_NONE;
     for (int i = 0; i < FC_FIELD_COUNT; i++) {
@@ -496,11 +524,15 @@ void fc_ipfix_to_row(const struct fc_ipfix_reader *r, const struct fc_ipfix_data
             view ? fc_ipfix_reader_ie(r, view->spec->pen, view->spec->id) : NULL;
         if (!ie)
             continue;
-        if (fc_field_is_list((enum fc_field_id)i)) {
-            const struct fc_ipfix_view *count = find_flowcase(d, FC_IPFIX_HTTP_COUNT);
-            h->expected = count ? be_uint(count->data, count->len) : 0;
-            read_transactions(r, d->t->odid, view, h);
-            set_http(row, h);
+        const struct fc_section *s = fc_field_section((enum fc_field_id)i);
+        if (s) { /* the list, then its item count */
+            const struct fc_ipfix_view *count = view + 1;
+            struct fc_ipfix_items *l = &lists->s[s->id];
+            if (count < d->views + d->n && count->spec->pen == FC_IPFIX_PEN &&
+                count->spec->id == FC_IPFIX_LIST_COUNT)
+                l->expected = be_uint(count->data, count->len);
+            read_items(r, d->t->odid, s, view, l);
+            set_items(row, s, l);
             continue;
         }
         decode_value(view, kind_of(view->spec, ie), v, &next, text + FC_IPFIX_ROW_TEXT);

@@ -21,7 +21,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "formats/http-fields.h"
+#include "core/http-tx.h"
+#include "formats/section.h"
 #include "formats/ipfix.h"
 #include "formats/writer.h"
 
@@ -38,6 +39,7 @@
 
 struct template {
     uint64_t shape; /* which fields the template has, by kind (below) */
+    const struct fc_section *section;
     uint16_t id;
     uint8_t kind;
     bool sent;
@@ -62,7 +64,7 @@ struct ipfix_writer {
 };
 
 _Static_assert(FC_FIELD_COUNT < 63, "template shapes are 64-bit masks");
-_Static_assert(FC_HTTP_FIELD_COUNT < 64, "transaction template shapes are 64-bit masks");
+_Static_assert(FC_SECTION_MAX_FIELDS <= 64, "item template shapes are 64-bit masks");
 
 /* ---- byte building ---------------------------------------------------- */
 
@@ -307,9 +309,9 @@ static void start_file(struct ipfix_writer *w)
 /* ---- templates ---------------------------------------------------------- */
 
 enum template_kind {
-    KIND_FLOW,     /* shape: bit i field i; bit 63 IPv6 addresses */
-    KIND_HTTP_TX,  /* shape: bit i http field i */
-    KIND_HTTP_MORE /* an HTTP continuation record: fixed */
+    KIND_FLOW, /* shape: bit i field i; bit 63 IPv6 addresses */
+    KIND_ITEM, /* an item of `section`; shape: bit i its field i */
+    KIND_MORE  /* a continuation record of `section`'s list: fixed */
 };
 
 static uint64_t shape_of(const struct fc_row *row)
@@ -325,10 +327,10 @@ static uint64_t shape_of(const struct fc_row *row)
     return shape;
 }
 
-static uint64_t tx_shape_of(const struct fc_value v[FC_HTTP_FIELD_COUNT])
+static uint64_t item_shape_of(const struct fc_value *v, unsigned n)
 {
     uint64_t shape = 0;
-    for (int i = 0; i < FC_HTTP_FIELD_COUNT; i++) {
+    for (unsigned i = 0; i < n; i++) {
         if (v[i].kind != FC_VALUE_NULL)
             shape |= UINT64_C(1) << i;
     }
@@ -336,19 +338,33 @@ static uint64_t tx_shape_of(const struct fc_value v[FC_HTTP_FIELD_COUNT])
 }
 
 static struct template *template_for(struct ipfix_writer *w, enum template_kind kind,
-                                     uint64_t shape)
+                                     const struct fc_section *section, uint64_t shape)
 {
     for (unsigned i = 0; i < w->ntemplates; i++) {
-        if (w->templates[i].kind == kind && w->templates[i].shape == shape)
-            return &w->templates[i];
+        struct template *t = &w->templates[i];
+        if (t->kind == kind && t->section == section && t->shape == shape)
+            return t;
     }
     if (w->ntemplates == MAX_TEMPLATES)
         return NULL;
     struct template *t = &w->templates[w->ntemplates];
-    *t = (struct template){ shape, (uint16_t)(FIRST_FLOW_TEMPLATE + w->ntemplates), kind,
-                            false };
+    *t = (struct template){ shape, section, (uint16_t)(FIRST_FLOW_TEMPLATE + w->ntemplates),
+                            (uint8_t)kind, false };
     w->ntemplates++;
     return t;
+}
+
+/* The element of a list's field, of an item's field i, or of a flow
+ * record's field i. */
+static void list_ie(const struct fc_section *s, uint32_t *pen, uint16_t *id)
+{
+    fc_ipfix_field_ie(fc_section_field(s), FC_VALUE_ITEMS, pen, id);
+}
+
+static void item_ie(const struct fc_section *s, unsigned i, enum fc_value_kind kind,
+                    uint32_t *pen, uint16_t *id)
+{
+    fc_ipfix_map_ie(&s->fields[i].ipfix, kind, pen, id);
 }
 
 /* The field specifiers of a template, after its set and template headers. */
@@ -357,25 +373,26 @@ static uint16_t emit_specs(struct buf *b, const struct template *t, const struct
     uint16_t count = 0;
     uint32_t pen;
     uint16_t id;
-    if (t->kind == KIND_HTTP_MORE) {
+    if (t->kind == KIND_MORE) {
         emit_spec(b, FC_IPFIX_PEN, FC_IPFIX_FLOW_ID, FC_IPFIX_VARLEN);
         emit_spec(b, FC_IPFIX_PEN, FC_IPFIX_RECORD_SEQ, 4);
-        emit_spec(b, FC_IPFIX_PEN, FC_IPFIX_HTTP_FIRST_INDEX, 4);
-        emit_spec(b, 0, FC_IPFIX_STML, FC_IPFIX_VARLEN);
+        emit_spec(b, FC_IPFIX_PEN, FC_IPFIX_LIST_FIRST_INDEX, 4);
+        list_ie(t->section, &pen, &id);
+        emit_spec(b, pen, id, FC_IPFIX_VARLEN);
         return 4;
     }
-    unsigned n = t->kind == KIND_FLOW ? FC_FIELD_COUNT : FC_HTTP_FIELD_COUNT;
+    unsigned n = t->kind == KIND_FLOW ? FC_FIELD_COUNT : t->section->nfields;
     for (unsigned i = 0; i < n; i++) {
         if (!(t->shape & (UINT64_C(1) << i)))
             continue;
         if (t->kind == KIND_FLOW)
             fc_ipfix_field_ie((enum fc_field_id)i, row->v[i].kind, &pen, &id);
         else
-            fc_ipfix_map_ie(&fc_ipfix_http_fields[i], FC_VALUE_NULL, &pen, &id);
+            item_ie(t->section, i, FC_VALUE_NULL, &pen, &id);
         emit_spec(b, pen, id, fc_ipfix_type_length(fc_ipfix_ie_find(pen, id)->type));
         count++;
-        if (t->kind == KIND_FLOW && fc_field_is_list((enum fc_field_id)i)) {
-            emit_spec(b, FC_IPFIX_PEN, FC_IPFIX_HTTP_COUNT, 4);
+        if (t->kind == KIND_FLOW && fc_field_section((enum fc_field_id)i)) {
+            emit_spec(b, FC_IPFIX_PEN, FC_IPFIX_LIST_COUNT, 4);
             count++;
         }
     }
@@ -415,15 +432,14 @@ static int send_template(struct ipfix_writer *w, struct template *t, const struc
 /* Room for one record: a message holding only it, in one data set. */
 #define RECORD_MAX (FC_IPFIX_MAX_MESSAGE - FC_IPFIX_HEADER - 4 - CHECKSUM_SET)
 
-/* Records per block of a list: libfixbuf (ipfixDump, YAF's tools) cannot
+/* Items per block of a list: libfixbuf (ipfixDump, YAF's tools) cannot
  * decode a block whose records take more than 64 KiB in its memory layout,
- * about 250 transactions; a list may hold several blocks of one template. */
-#define TX_BLOCK_MAX 128
+ * about 250 HTTP transactions; a list may hold several blocks of one
+ * template. */
+#define BLOCK_MAX 128
 
 _Static_assert(FC_HTTP_TEXT_COUNT * (FC_IPFIX_TX_TEXT_MAX + 3) + 1024 <= RECORD_MAX,
                "a transaction with its texts cut fits in a continuation record");
-_Static_assert(FC_F_get_http == FC_FIELD_COUNT - 1,
-               "the transaction list is the last field: it fills the room the others leave");
 
 static void emit_text(struct buf *b, const char *s, size_t cap)
 {
@@ -431,15 +447,15 @@ static void emit_text(struct buf *b, const char *s, size_t cap)
     emit_varlen(b, s, n < cap ? n : cap);
 }
 
-static void emit_tx(struct buf *b, const struct fc_value v[FC_HTTP_FIELD_COUNT], uint64_t shape,
-                    size_t text_cap)
+static void emit_item(struct buf *b, const struct fc_section *s, const struct fc_value *v,
+                      uint64_t shape, size_t text_cap)
 {
-    for (int i = 0; i < FC_HTTP_FIELD_COUNT; i++) {
+    for (unsigned i = 0; i < s->nfields; i++) {
         if (!(shape & (UINT64_C(1) << i)))
             continue;
         uint32_t pen;
         uint16_t id;
-        fc_ipfix_map_ie(&fc_ipfix_http_fields[i], v[i].kind, &pen, &id);
+        item_ie(s, i, v[i].kind, &pen, &id);
         if (v[i].kind == FC_VALUE_STRING)
             emit_text(b, v[i].s, text_cap);
         else
@@ -447,15 +463,28 @@ static void emit_tx(struct buf *b, const struct fc_value v[FC_HTTP_FIELD_COUNT],
     }
 }
 
-/* Appends an RFC 6313 subTemplateMultiList of the transactions from *next
+/* The values of item i of a list; with a text cap, the texts it would cut
+ * mark the item truncated. */
+static void item_values(const struct fc_section *s, const struct fc_value *list, uint64_t i,
+                        size_t text_cap, struct fc_value *v)
+{
+    s->values((const char *)list->items + i * s->item_size, v);
+    for (unsigned f = 0; text_cap != SIZE_MAX && f < s->nfields; f++) {
+        if (v[f].kind == FC_VALUE_STRING && strlen(v[f].s) > text_cap && s->truncated_field >= 0)
+            v[s->truncated_field].b = true;
+    }
+}
+
+/* Appends an RFC 6313 subTemplateMultiList of the list's items from *next
  * on, as many as fit in b, grouped in blocks of one template each. With
  * `cut` (a record that holds nothing else, where even the first does not
- * fit) the texts are cut to FC_IPFIX_TX_TEXT_MAX bytes and the
- * transaction marked truncated: then it always fits. */
-static int emit_transactions(struct ipfix_writer *w, struct buf *b, const struct fc_value *http,
-                             uint64_t *next, bool cut, const struct fc_row *row)
+ * fit) the texts are cut to FC_IPFIX_TX_TEXT_MAX bytes and the item
+ * marked truncated: then it always fits. */
+static int emit_items(struct ipfix_writer *w, struct buf *b, const struct fc_value *list,
+                      uint64_t *next, bool cut, const struct fc_row *row)
 {
-    size_t list = b->len;
+    const struct fc_section *s = fc_sections[list->section];
+    size_t start = b->len;
     emit_be(b, 255, 1); /* the three-byte length form, filled in below */
     emit_be(b, 0, 2);
     emit_be(b, FC_IPFIX_LIST_ORDERED, 1);
@@ -463,17 +492,15 @@ static int emit_transactions(struct ipfix_writer *w, struct buf *b, const struct
     uint16_t block_id = 0;
     unsigned block_records = 0;
     size_t text_cap = SIZE_MAX;
-    while (*next < http->u && !b->overflow) {
-        struct fc_value v[FC_HTTP_FIELD_COUNT];
-        fc_http_tx_values(&http->http[*next], v);
-        for (int i = 0; text_cap != SIZE_MAX && i < FC_HTTP_FIELD_COUNT; i++)
-            v[FC_HF_truncated].b |= v[i].kind == FC_VALUE_STRING && strlen(v[i].s) > text_cap;
-        uint64_t shape = tx_shape_of(v);
-        struct template *t = template_for(w, KIND_HTTP_TX, shape);
+    while (*next < list->u && !b->overflow) {
+        struct fc_value v[FC_SECTION_MAX_FIELDS];
+        item_values(s, list, *next, text_cap, v);
+        uint64_t shape = item_shape_of(v, s->nfields);
+        struct template *t = template_for(w, KIND_ITEM, s, shape);
         if (!t || send_template(w, t, row) != 0)
             return -1;
         size_t mark = b->len;
-        bool new_block = !block || block_id != t->id || block_records == TX_BLOCK_MAX;
+        bool new_block = !block || block_id != t->id || block_records == BLOCK_MAX;
         if (new_block) {
             block_records = 0;
             if (block)
@@ -483,7 +510,7 @@ static int emit_transactions(struct ipfix_writer *w, struct buf *b, const struct
             emit_be(b, t->id, 2);
             emit_be(b, 0, 2);
         }
-        emit_tx(b, v, shape, text_cap);
+        emit_item(b, s, v, shape, text_cap);
         if (b->overflow) { /* it does not fit: it goes in the next record */
             b->len = mark;
             b->overflow = false;
@@ -501,20 +528,8 @@ static int emit_transactions(struct ipfix_writer *w, struct buf *b, const struct
     }
     if (block)
         put_be(b->p + block + 2, b->len - block, 2);
-    put_be(b->p + list + 1, b->len - list - 3, 2);
+    put_be(b->p + start + 1, b->len - start - 3, 2);
     return 0;
-}
-
-static void emit_flow_fields(struct buf *b, const struct template *t, const struct fc_row *row)
-{
-    for (int i = 0; i < FC_F_get_http; i++) {
-        if (!(t->shape & (UINT64_C(1) << i)))
-            continue;
-        uint32_t pen;
-        uint16_t id;
-        fc_ipfix_field_ie((enum fc_field_id)i, row->v[i].kind, &pen, &id);
-        emit_value(b, &row->v[i], fc_ipfix_ie_find(pen, id)->type);
-    }
 }
 
 /* Appends the record in w->record to the message, in a data set of t. */
@@ -529,34 +544,62 @@ static int put_record(struct ipfix_writer *w, const struct template *t, size_t n
     return 0;
 }
 
-/* The flow record, with as many transactions as fit; the rest follow in
- * continuation records, each as full as a record can be. */
+/* Continuation records for the items of a list from `next` on, each as
+ * full as a record can be. */
+static int write_continuations(struct ipfix_writer *w, const struct fc_value *list,
+                               uint64_t next, const struct fc_row *row)
+{
+    struct template *more = template_for(w, KIND_MORE, fc_sections[list->section], 0);
+    while (next < list->u) {
+        if (!more || send_template(w, more, row) != 0)
+            return -1;
+        struct buf b = { w->record, 0, RECORD_MAX, false };
+        emit_value(&b, &row->v[FC_F_get_flow_id], FC_IPFIX_STRING);
+        emit_be(&b, row->v[FC_F_get_seq].u, 4);
+        emit_be(&b, next, 4);
+        if (emit_items(w, &b, list, &next, true, row) != 0 || b.overflow ||
+            put_record(w, more, b.len) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* The flow record: its fields, then each list with as many items as fit
+ * (room kept for what follows) and its item count; the rest of each list
+ * follows in continuation records. */
 static int write_records(struct ipfix_writer *w, struct template *t, const struct fc_row *row)
 {
-    const struct fc_value *http = &row->v[FC_F_get_http];
-    bool has_http = http->kind == FC_VALUE_HTTP;
-    struct buf b = { w->record, 0, RECORD_MAX - (has_http ? 4 : 0) - 2, false };
-    emit_flow_fields(&b, t, row);
-    uint64_t next = 0;
-    if (has_http && emit_transactions(w, &b, http, &next, false, row) != 0)
-        return -1;
-    b.cap = RECORD_MAX;
-    if (has_http)
-        emit_be(&b, http->u, 4);
+    uint64_t next[FC_SECTION_COUNT] = { 0 };
+    struct buf b = { w->record, 0, RECORD_MAX, false };
+    for (int i = 0; i < FC_FIELD_COUNT; i++) {
+        if (!(t->shape & (UINT64_C(1) << i)))
+            continue;
+        const struct fc_value *v = &row->v[i];
+        if (v->kind != FC_VALUE_ITEMS) {
+            uint32_t pen;
+            uint16_t id;
+            fc_ipfix_field_ie((enum fc_field_id)i, v->kind, &pen, &id);
+            emit_value(&b, v, fc_ipfix_ie_find(pen, id)->type);
+            continue;
+        }
+        /* Room for the lists after this one (header and count) and the
+         * two closing fields. */
+        size_t after = 2;
+        for (int j = i + 1; j < FC_FIELD_COUNT; j++)
+            after += row->v[j].kind == FC_VALUE_ITEMS ? 8 : 0;
+        b.cap = RECORD_MAX - after - 4;
+        if (emit_items(w, &b, v, &next[v->section], false, row) != 0)
+            return -1;
+        b.cap = RECORD_MAX;
+        emit_be(&b, v->u, 4);
+    }
     emit_be(&b, biflow_direction(row->v[FC_F_get_initiator].s), 1);
     emit_be(&b, flow_end_reason(row->v[FC_F_get_end_reason].s), 1);
     if (b.overflow || send_template(w, t, row) != 0 || put_record(w, t, b.len) != 0)
         return -1;
-    while (has_http && next < http->u) {
-        struct template *more = template_for(w, KIND_HTTP_MORE, 0);
-        if (!more || send_template(w, more, row) != 0)
-            return -1;
-        b = (struct buf){ w->record, 0, RECORD_MAX, false };
-        emit_value(&b, &row->v[FC_F_get_flow_id], FC_IPFIX_STRING);
-        emit_be(&b, row->v[FC_F_get_seq].u, 4);
-        emit_be(&b, next, 4);
-        if (emit_transactions(w, &b, http, &next, true, row) != 0 || b.overflow ||
-            put_record(w, more, b.len) != 0)
+    for (int i = 0; i < FC_FIELD_COUNT; i++) {
+        const struct fc_value *v = &row->v[i];
+        if (v->kind == FC_VALUE_ITEMS && write_continuations(w, v, next[v->section], row) != 0)
             return -1;
     }
     return 0;
@@ -567,7 +610,7 @@ static int ipfix_write(struct fc_writer *base, const struct fc_row *row)
     struct ipfix_writer *w = (struct ipfix_writer *)base;
     if (!w->started)
         start_file(w);
-    struct template *t = template_for(w, KIND_FLOW, shape_of(row));
+    struct template *t = template_for(w, KIND_FLOW, NULL, shape_of(row));
     if (!t)
         return -1; /* cannot happen with flowcase's records */
     fc_time start = row->v[FC_F_get_start].ns, end = row->v[FC_F_get_end].ns;

@@ -27,13 +27,12 @@
 /* fcFlowId: the element that marks a flowcase flow record. */
 #define FC_IPFIX_FLOW_ID 1
 #define FC_IPFIX_RECORD_SEQ 2
-/* The HTTP transactions of a flow record: a subTemplateMultiList (IANA
- * 293) of transaction records, with fcHttpTransactionCount after it; what
- * does not fit follows in continuation records (fcFlowId, fcRecordSeq,
- * fcHttpFirstIndex, the list). */
-#define FC_IPFIX_STML 293
-#define FC_IPFIX_HTTP_COUNT 28
-#define FC_IPFIX_HTTP_FIRST_INDEX 29
+/* A section of a flow record (the HTTP transactions, ...): a
+ * subTemplateMultiList of item records, with fcListItemCount after it;
+ * what does not fit follows in continuation records (fcFlowId,
+ * fcRecordSeq, fcListFirstIndex, the list). */
+#define FC_IPFIX_LIST_COUNT 28
+#define FC_IPFIX_LIST_FIRST_INDEX 29
 /* A transaction too big for a record of its own (its texts are capped at
  * FC_HTTP_VALUE_MAX each, which can add up to more than a message) has
  * them cut to this and is marked truncated. */
@@ -105,9 +104,6 @@ struct fc_ipfix_map {
 };
 
 extern const struct fc_ipfix_map fc_ipfix_fields[FC_FIELD_COUNT];
-
-/* Where each HTTP transaction field goes (http-fields.def's ipfix column). */
-extern const struct fc_ipfix_map fc_ipfix_http_fields[];
 
 /* The element a value is written as (pen and id), by its map entry or its
  * flow record field; false for a derived field. */

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "formats/http-fields.h"
+#include "formats/section.h"
 #include "formats/json-text.h"
 #include "formats/writer.h"
 
@@ -26,12 +26,24 @@ struct slot {
     json_t *value; /* the last integer, real or string set, kept for the next */
 };
 
-/* One HTTP transaction's object, reused for the transaction at its index. */
-struct tx_object {
+#define MAX_GROUPS 4 /* nested objects in a section's items */
+
+/* One item's object, reused for the item at its index. */
+struct item_object {
     json_t *obj;
-    json_t *ua;
-    void *ua_iter;
-    struct slot slot[FC_HTTP_FIELD_COUNT];
+    json_t *group[MAX_GROUPS];
+    void *group_iter[MAX_GROUPS];
+    const char *group_name[MAX_GROUPS];
+    unsigned ngroups;
+    unsigned field_group[FC_SECTION_MAX_FIELDS]; /* index + 1 in group[], 0 for none */
+    struct slot slot[FC_SECTION_MAX_FIELDS];
+};
+
+/* A section's array and the objects of its items. */
+struct section_json {
+    json_t *array;
+    struct item_object *items;
+    size_t nitems;
 };
 
 struct jsonl_writer {
@@ -40,9 +52,7 @@ struct jsonl_writer {
     json_t *group[FC_GROUP_COUNT];
     void *group_iter[FC_GROUP_COUNT];
     struct slot slot[FC_FIELD_COUNT];
-    json_t *http; /* the `http` array */
-    struct tx_object *tx;
-    size_t ntx;
+    struct section_json sections[FC_SECTION_COUNT];
     char *buf;
     size_t cap;
 };
@@ -86,7 +96,7 @@ static json_t *number_value(struct slot *s, const struct fc_value *v)
     return json_incref(s->value);
 }
 
-/* A new reference to the JSON for v (FC_VALUE_HTTP excepted), NULL when
+/* A new reference to the JSON for v (FC_VALUE_ITEMS excepted), NULL when
  * out of memory. */
 static json_t *value_json(struct slot *s, const struct fc_value *v)
 {
@@ -116,7 +126,10 @@ static void *add_key(json_t *obj, const char *key)
 static int build_record(struct jsonl_writer *w)
 {
     w->root = json_object();
-    w->http = json_array();
+    for (int s = 0; s < FC_SECTION_COUNT; s++) {
+        if (!(w->sections[s].array = json_array()))
+            return -1;
+    }
     enum fc_field_group current = FC_GROUP_NONE;
     for (size_t i = 0; i < FC_FIELD_COUNT; i++) {
         const struct fc_field *f = &fc_fields[i];
@@ -132,24 +145,32 @@ static int build_record(struct jsonl_writer *w)
         if (!(w->slot[i].iter = add_key(into, f->name)))
             return -1;
     }
-    return w->http ? 0 : -1;
+    return 0;
 }
 
-static int build_tx(struct tx_object *t)
+static int build_item(struct item_object *t, const struct fc_section *s)
 {
     memset(t, 0, sizeof *t);
     t->obj = json_object();
-    for (size_t f = 0; f < FC_HTTP_FIELD_COUNT; f++) {
-        const struct fc_http_field *hf = &fc_http_fields[f];
+    for (unsigned f = 0; f < s->nfields; f++) {
+        const struct fc_section_field *sf = &s->fields[f];
         json_t *into = t->obj;
-        if (hf->group) {
-            if (!t->ua) {
-                t->ua = json_object();
-                t->ua_iter = add_key(t->obj, hf->group);
+        if (sf->group) {
+            unsigned g = 0;
+            while (g < t->ngroups && strcmp(t->group_name[g], sf->group) != 0)
+                g++;
+            if (g == t->ngroups) {
+                if (g == MAX_GROUPS)
+                    return -1;
+                t->group_name[g] = sf->group;
+                t->group[g] = json_object();
+                t->group_iter[g] = add_key(t->obj, sf->group);
+                t->ngroups++;
             }
-            into = t->ua;
+            t->field_group[f] = g + 1;
+            into = t->group[g];
         }
-        if (!(t->slot[f].iter = add_key(into, hf->name)))
+        if (!(t->slot[f].iter = add_key(into, sf->name)))
             return -1;
     }
     return 0;
@@ -163,48 +184,56 @@ static void free_slots(struct slot *s, size_t n)
 
 /* ---- records ---------------------------------------------------------------- */
 
-/* The transaction object for index i, made when first needed. */
-static struct tx_object *tx_object(struct jsonl_writer *w, size_t i)
+/* The object for item i of section s, made when first needed. */
+static struct item_object *item_object(struct section_json *sj, const struct fc_section *s,
+                                       size_t i)
 {
-    if (i == w->ntx) {
-        struct tx_object *grown = realloc(w->tx, (w->ntx + 1) * sizeof *grown);
+    if (i == sj->nitems) {
+        struct item_object *grown = realloc(sj->items, (sj->nitems + 1) * sizeof *grown);
         if (!grown)
             return NULL;
-        w->tx = grown;
-        if (build_tx(&w->tx[w->ntx++]) != 0)
+        sj->items = grown;
+        if (build_item(&sj->items[sj->nitems++], s) != 0)
             return NULL;
     }
-    return &w->tx[i];
+    return &sj->items[i];
 }
 
-static int fill_tx(struct tx_object *t, const struct fc_http_tx *tx)
+/* A group is an object when any of its values is set (the `ua` of an HTTP
+ * transaction whose User-Agent was analysed), null otherwise. */
+static int fill_item(struct item_object *t, const struct fc_section *s, const void *item)
 {
-    struct fc_value v[FC_HTTP_FIELD_COUNT];
-    fc_http_tx_values(tx, v);
-    /* The `ua` group is an object when the User-Agent was analysed. */
-    bool ua = fc_http_text(tx, FC_HTTP_UA_BROWSER) != NULL;
-    int rc = put(t->obj, t->ua_iter, ua ? json_incref(t->ua) : json_null());
-    for (size_t f = 0; rc == 0 && f < FC_HTTP_FIELD_COUNT; f++) {
-        if (fc_http_fields[f].group && !ua)
+    struct fc_value v[FC_SECTION_MAX_FIELDS];
+    s->values(item, v);
+    bool set[MAX_GROUPS + 1] = { false };
+    for (unsigned f = 0; f < s->nfields; f++)
+        set[t->field_group[f]] |= v[f].kind != FC_VALUE_NULL;
+    int rc = 0;
+    for (unsigned g = 0; rc == 0 && g < t->ngroups; g++)
+        rc = put(t->obj, t->group_iter[g], set[g + 1] ? json_incref(t->group[g]) : json_null());
+    for (unsigned f = 0; rc == 0 && f < s->nfields; f++) {
+        unsigned g = t->field_group[f];
+        if (g && !set[g])
             continue;
-        rc = put(fc_http_fields[f].group ? t->ua : t->obj, t->slot[f].iter,
-                 value_json(&t->slot[f], &v[f]));
+        rc = put(g ? t->group[g - 1] : t->obj, t->slot[f].iter, value_json(&t->slot[f], &v[f]));
     }
     return rc;
 }
 
-/* The `http` array: one object per transaction, keys in http-fields.def
- * order. */
-static json_t *http_json(struct jsonl_writer *w, const struct fc_value *v)
+/* A section's array: one object per item, keys in its .def order. */
+static json_t *items_json(struct jsonl_writer *w, const struct fc_value *v)
 {
-    if (json_array_clear(w->http) != 0)
+    const struct fc_section *s = fc_sections[v->section];
+    struct section_json *sj = &w->sections[v->section];
+    if (json_array_clear(sj->array) != 0)
         return NULL;
     for (uint64_t i = 0; i < v->u; i++) {
-        struct tx_object *t = tx_object(w, i);
-        if (!t || fill_tx(t, &v->http[i]) != 0 || json_array_append(w->http, t->obj) != 0)
+        struct item_object *t = item_object(sj, s, i);
+        if (!t || fill_item(t, s, (const char *)v->items + i * s->item_size) != 0 ||
+            json_array_append(sj->array, t->obj) != 0)
             return NULL;
     }
-    return json_incref(w->http);
+    return json_incref(sj->array);
 }
 
 static int fill_record(struct jsonl_writer *w, const struct fc_row *row)
@@ -219,7 +248,7 @@ static int fill_record(struct jsonl_writer *w, const struct fc_row *row)
         if (g != FC_GROUP_NONE && !row->group_present[g])
             continue;
         const struct fc_value *v = &row->v[i];
-        json_t *j = v->kind == FC_VALUE_HTTP ? http_json(w, v) : value_json(&w->slot[i], v);
+        json_t *j = v->kind == FC_VALUE_ITEMS ? items_json(w, v) : value_json(&w->slot[i], v);
         if (put(g == FC_GROUP_NONE ? w->root : w->group[g], w->slot[i].iter, j) != 0)
             return -1;
     }
@@ -255,16 +284,20 @@ static int jsonl_close(struct fc_writer *base)
 {
     struct jsonl_writer *w = (struct jsonl_writer *)base;
     json_decref(w->root);
-    json_decref(w->http);
     for (int g = 0; g < FC_GROUP_COUNT; g++)
         json_decref(w->group[g]);
     free_slots(w->slot, FC_FIELD_COUNT);
-    for (size_t i = 0; i < w->ntx; i++) {
-        json_decref(w->tx[i].obj);
-        json_decref(w->tx[i].ua);
-        free_slots(w->tx[i].slot, FC_HTTP_FIELD_COUNT);
+    for (int s = 0; s < FC_SECTION_COUNT; s++) {
+        struct section_json *sj = &w->sections[s];
+        json_decref(sj->array);
+        for (size_t i = 0; i < sj->nitems; i++) {
+            json_decref(sj->items[i].obj);
+            for (unsigned g = 0; g < sj->items[i].ngroups; g++)
+                json_decref(sj->items[i].group[g]);
+            free_slots(sj->items[i].slot, fc_sections[s]->nfields);
+        }
+        free(sj->items);
     }
-    free(w->tx);
     free(w->buf);
     return fc_writer_release(base);
 }

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/l7-items.h"
 #include "core/packet.h"
 
 enum fc_value_kind {
@@ -23,10 +24,8 @@ enum fc_value_kind {
     FC_VALUE_IPV6,      /* bytes[0..15] */
     FC_VALUE_MAC,       /* bytes[0..5] */
     FC_VALUE_TCP_FLAGS, /* u: the eight flag bits */
-    FC_VALUE_HTTP,      /* http[0..u): the record's HTTP transactions */
+    FC_VALUE_ITEMS,     /* items[0..u) of section `section` (formats/section.h) */
 };
-
-struct fc_http_tx;
 
 struct fc_value {
     enum fc_value_kind kind;
@@ -35,7 +34,8 @@ struct fc_value {
     fc_time ns;
     uint8_t bytes[16];
     const char *s; /* STRING: NUL-terminated, owned by whoever set it */
-    const struct fc_http_tx *http;
+    const void *items;
+    enum fc_section_id section;
 };
 
 #define FC_VALUE_TEXT 64 /* room for any non-string value's text */

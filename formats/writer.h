@@ -26,8 +26,11 @@ struct fc_writer {
 
 struct fc_writer *fc_jsonl_writer_open(FILE *out, bool owns_out);
 struct fc_writer *fc_csv_writer_open(FILE *out, bool owns_out);
-/* http.csv: one row per HTTP transaction of the records written. */
-struct fc_writer *fc_http_csv_writer_open(FILE *out, bool owns_out);
+/* A section's CSV file (http.csv, ...): one row per item of the records
+ * written. */
+struct fc_section;
+struct fc_writer *fc_section_csv_writer_open(FILE *out, bool owns_out,
+                                             const struct fc_section *s);
 struct fc_writer *fc_ipfix_writer_open(FILE *out, bool owns_out);
 
 /* Shared by the writers: allocates a writer of `size` bytes (a struct

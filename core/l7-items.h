@@ -1,0 +1,24 @@
+/*
+ * What the L7 dissectors report in a flow record, by section: a section is
+ * one protocol's part of the record (the HTTP transactions, ...), a list of
+ * items of that protocol's type. formats/section.h names their fields for
+ * the writers.
+ */
+#ifndef FC_CORE_L7_ITEMS_H
+#define FC_CORE_L7_ITEMS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+enum fc_section_id {
+    FC_SECTION_HTTP, /* struct fc_http_tx (core/http-tx.h) */
+    FC_SECTION_COUNT
+};
+
+struct fc_l7_items {
+    bool present;      /* the section's dissector recognised the flow */
+    uint32_t count;
+    const void *items; /* count items, owned by the dissector's state */
+};
+
+#endif

@@ -1,0 +1,53 @@
+/*
+ * Sections of the flow record: the lists of items the L7 dissectors
+ * report (core/l7-items.h), such as the HTTP transactions. A section is
+ * described once — its items' fields with their names, groups and IPFIX
+ * elements, and how to turn an item into values and back — and every
+ * writer renders it from that: JSON lines as an array of objects, CSV as
+ * a file of its own (one row per item), IPFIX as a list in the record.
+ */
+#ifndef FC_FORMATS_SECTION_H
+#define FC_FORMATS_SECTION_H
+
+#include "core/l7-items.h"
+#include "formats/ipfix.h"
+
+#define FC_SECTION_MAX_FIELDS 64
+
+struct fc_section_field {
+    const char *name;
+    const char *group; /* a nested object ("ua"), or NULL */
+    struct fc_ipfix_map ipfix;
+};
+
+struct fc_section {
+    const char *name;     /* the record's JSON key */
+    const char *csv_name; /* its CSV file */
+    const char *items_name; /* what its items are, for messages */
+    enum fc_section_id id;
+    unsigned nfields;
+    const struct fc_section_field *fields;
+    int truncated_field; /* the field an IPFIX writer sets when it cuts texts, or -1 */
+    size_t item_size;
+    /* The item's values, one per field (null where nothing applies). */
+    void (*values)(const void *item, struct fc_value *v);
+    /* The inverse, into a zeroed item; false when out of memory. */
+    bool (*from_values)(void *item, const struct fc_value *v);
+    /* Frees what an item filled by from_values holds. */
+    void (*free_item)(void *item);
+};
+
+extern const struct fc_section *const fc_sections[FC_SECTION_COUNT];
+
+/* The section fields are the last of fields.def, in the order of
+ * enum fc_section_id: a flow record's lists come after its plain fields. */
+#define FC_FIRST_SECTION_FIELD FC_F_get_http
+_Static_assert(FC_FIRST_SECTION_FIELD + FC_SECTION_COUNT == FC_FIELD_COUNT,
+               "the section fields end fields.def");
+
+/* The section a flow record field holds, NULL for the other fields. */
+const struct fc_section *fc_field_section(enum fc_field_id f);
+/* The flow record field that holds section s. */
+enum fc_field_id fc_section_field(const struct fc_section *s);
+
+#endif
