@@ -427,3 +427,112 @@ bool fc_tls_ja4(const struct fc_tls_hello *h, char transport, char out[FC_TLS_JA
              two_digits(n_ciphers), two_digits(n_exts), alpn[0], alpn[1], cipher_hash, ext_hash);
     return true;
 }
+
+/* ---------------------------------------------------------------- records */
+
+#define TLS_CCS 20
+#define TLS_ALERT 21
+#define TLS_HANDSHAKE 22
+#define TLS_APP_DATA 23
+/* Largest record body: 2^14 plus TLS 1.2's expansion allowance (RFC 5246
+ * 6.2.3); TLS 1.3 allows less. */
+#define TLS_RECORD_MAX (16384 + 2048)
+
+void fc_tls_asm_init(struct fc_tls_asm *a, uint32_t max_msg)
+{
+    memset(a, 0, sizeof *a);
+    a->max_msg = max_msg;
+}
+
+void fc_tls_asm_destroy(struct fc_tls_asm *a)
+{
+    free(a->msg);
+    a->msg = NULL;
+}
+
+static enum fc_tls_asm_state read_header(struct fc_tls_asm *a)
+{
+    struct fc_cursor c = fc_cursor_make(a->hdr, sizeof a->hdr);
+    a->rec_type = fc_get_u8(&c);
+    uint8_t major = fc_get_u8(&c);
+    fc_cursor_skip(&c, 1); /* minor version: any */
+    a->rec_left = fc_get_be16(&c);
+    if (major != 3 || a->rec_type < TLS_CCS || a->rec_type > TLS_APP_DATA ||
+        a->rec_left > TLS_RECORD_MAX)
+        return FC_TLS_ASM_NOT_TLS;
+    /* Handshake messages are never interleaved with other records (RFC
+     * 8446 5.1). */
+    if (a->rec_type != TLS_HANDSHAKE && a->msg_len > 0)
+        return FC_TLS_ASM_NOT_TLS;
+    return a->rec_type == TLS_CCS ? FC_TLS_ASM_ENCRYPTED : FC_TLS_ASM_MORE;
+}
+
+/* Hands over the complete messages gathered and keeps the rest. */
+static enum fc_tls_asm_state hand_over(struct fc_tls_asm *a, fc_tls_msg_fn fn, void *arg)
+{
+    struct fc_cursor c = fc_cursor_make(a->msg, a->msg_len);
+    while (fc_cursor_left(&c) >= 4) {
+        const uint8_t *start = c.p;
+        fc_cursor_skip(&c, 1);
+        uint32_t body = get_be24(&c);
+        if (4 + (uint64_t)body > a->max_msg)
+            return FC_TLS_ASM_TOO_BIG;
+        if (!fc_cursor_take(&c, body)) {
+            c.p = start;
+            break;
+        }
+        fn(arg, start, 4 + (size_t)body);
+    }
+    a->msg_len = (uint32_t)fc_cursor_left(&c);
+    memmove(a->msg, c.p, a->msg_len);
+    return FC_TLS_ASM_MORE;
+}
+
+static bool append(struct fc_tls_asm *a, const uint8_t *p, size_t n)
+{
+    if (a->msg_len + n > a->msg_cap) {
+        uint32_t cap = a->msg_cap ? a->msg_cap : 1024;
+        while (cap < a->msg_len + n)
+            cap *= 2;
+        uint8_t *grown = realloc(a->msg, cap);
+        if (!grown)
+            return false;
+        a->msg = grown;
+        a->msg_cap = cap;
+    }
+    memcpy(a->msg + a->msg_len, p, n);
+    a->msg_len += (uint32_t)n;
+    return true;
+}
+
+enum fc_tls_asm_state fc_tls_asm_feed(struct fc_tls_asm *a, const uint8_t *p, size_t len,
+                                      fc_tls_msg_fn fn, void *arg)
+{
+    while (len > 0 && a->state == FC_TLS_ASM_MORE) {
+        if (a->hdr_len < sizeof a->hdr) {
+            size_t n = sizeof a->hdr - a->hdr_len < len ? sizeof a->hdr - a->hdr_len : len;
+            memcpy(a->hdr + a->hdr_len, p, n);
+            a->hdr_len = (uint8_t)(a->hdr_len + n);
+            p += n;
+            len -= n;
+            if (a->hdr_len == sizeof a->hdr)
+                a->state = read_header(a);
+            continue;
+        }
+        size_t n = a->rec_left < len ? a->rec_left : len;
+        if (a->rec_type == TLS_HANDSHAKE && n > 0) {
+            /* The buffer never holds more than one capped message plus
+             * one record, so a message over the cap is caught early. */
+            if (!append(a, p, n))
+                a->state = FC_TLS_ASM_TOO_BIG;
+            else
+                a->state = hand_over(a, fn, arg);
+        }
+        p += n;
+        len -= n;
+        a->rec_left = (uint16_t)(a->rec_left - n);
+        if (a->rec_left == 0)
+            a->hdr_len = 0;
+    }
+    return a->state;
+}

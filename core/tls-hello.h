@@ -105,4 +105,42 @@ void fc_tls_ja3(const struct fc_tls_hello *h, char str[FC_TLS_JA3_MAX], char md5
 #define FC_TLS_JA4_LEN 37
 bool fc_tls_ja4(const struct fc_tls_hello *h, char transport, char out[FC_TLS_JA4_LEN]);
 
+/* ------------------------------------------------------------ records */
+
+/* One direction of a TLS-over-TCP stream, fed in chunks of any size as
+ * they arrive: record headers (RFC 8446 5.1) are checked, handshake
+ * records joined, and every complete handshake message handed over,
+ * header included, whatever records and chunks it spanned. Other records
+ * are skipped. After a ChangeCipherSpec the handshake is encrypted and
+ * feeding ends. */
+enum fc_tls_asm_state {
+    FC_TLS_ASM_MORE,      /* more bytes welcome */
+    FC_TLS_ASM_ENCRYPTED, /* ChangeCipherSpec seen: nothing more to read */
+    FC_TLS_ASM_NOT_TLS,   /* a bad record header, or a handshake message cut by
+                           * another record type */
+    FC_TLS_ASM_TOO_BIG,   /* a handshake message longer than the cap (or no
+                           * memory for it) */
+};
+
+struct fc_tls_asm {
+    enum fc_tls_asm_state state;
+    uint32_t max_msg;  /* cap on one message, header included */
+    uint8_t hdr[5];    /* record header being read */
+    uint8_t hdr_len;
+    uint8_t rec_type;
+    uint16_t rec_left; /* bytes of the record's body still to come */
+    uint8_t *msg;      /* handshake bytes not handed over yet */
+    uint32_t msg_len;
+    uint32_t msg_cap;
+};
+
+typedef void (*fc_tls_msg_fn)(void *arg, const uint8_t *msg, size_t len);
+
+void fc_tls_asm_init(struct fc_tls_asm *a, uint32_t max_msg);
+void fc_tls_asm_destroy(struct fc_tls_asm *a);
+/* Takes the next bytes of the stream; calls fn for each message completed.
+ * Bytes after the state leaves FC_TLS_ASM_MORE are ignored. */
+enum fc_tls_asm_state fc_tls_asm_feed(struct fc_tls_asm *a, const uint8_t *p, size_t len,
+                                      fc_tls_msg_fn fn, void *arg);
+
 #endif

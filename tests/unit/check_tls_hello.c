@@ -565,6 +565,120 @@ START_TEST(ja4_foxio_example)
 }
 END_TEST
 
+/* ------------------------------------------------------------ records */
+
+struct msgs {
+    size_t count;
+    uint8_t last[1024];
+    size_t last_len;
+};
+
+static void on_msg(void *arg, const uint8_t *msg, size_t len)
+{
+    struct msgs *m = arg;
+    ck_assert_uint_le(len, sizeof m->last);
+    memcpy(m->last, msg, len);
+    m->last_len = len;
+    m->count++;
+}
+
+/* Wraps bytes in handshake records of at most `per_record` bytes each. */
+static size_t put_records(uint8_t *out, uint8_t type, const uint8_t *p, size_t len,
+                          size_t per_record)
+{
+    size_t at = 0;
+    for (size_t done = 0; done < len; done += per_record) {
+        size_t n = len - done < per_record ? len - done : per_record;
+        const uint8_t hdr[5] = { type, 3, 1, (uint8_t)(n >> 8), (uint8_t)n };
+        memcpy(out + at, hdr, 5);
+        memcpy(out + at + 5, p + done, n);
+        at += 5 + n;
+    }
+    return at;
+}
+
+/* A ClientHello cut into records of 1 to 600 bytes, the stream fed in
+ * chunks of 1 to 700 bytes: the same message comes out once, and the
+ * ChangeCipherSpec after it ends the reading. */
+START_TEST(assembler_joins_records_and_chunks)
+{
+    static uint8_t stream[8 * sizeof ja3er_ch];
+    static const size_t per_record[] = { 1, 7, 100, 600 };
+    static const size_t chunk[] = { 1, 3, 64, 700 };
+    static const uint8_t ccs[] = { 20, 3, 3, 0, 1, 1 };
+    for (size_t r = 0; r < 4; r++) {
+        size_t len = put_records(stream, 22, ja3er_ch, sizeof ja3er_ch, per_record[r]);
+        memcpy(stream + len, ccs, sizeof ccs);
+        len += sizeof ccs;
+        for (size_t k = 0; k < 4; k++) {
+            struct fc_tls_asm a;
+            struct msgs m = { 0 };
+            fc_tls_asm_init(&a, 4096);
+            enum fc_tls_asm_state st = FC_TLS_ASM_MORE;
+            for (size_t at = 0; at < len; at += chunk[k]) {
+                size_t n = len - at < chunk[k] ? len - at : chunk[k];
+                st = fc_tls_asm_feed(&a, stream + at, n, on_msg, &m);
+            }
+            fc_tls_asm_destroy(&a);
+            ck_assert_int_eq(st, FC_TLS_ASM_ENCRYPTED);
+            ck_assert_uint_eq(m.count, 1);
+            ck_assert_uint_eq(m.last_len, sizeof ja3er_ch);
+            ck_assert_int_eq(memcmp(m.last, ja3er_ch, sizeof ja3er_ch), 0);
+        }
+    }
+}
+END_TEST
+
+/* Two messages in one record (ServerHello, ServerHelloDone), application
+ * data and an empty handshake record skipped before them. */
+START_TEST(assembler_splits_a_record)
+{
+    uint8_t body[sizeof ja3er_sh + 4], stream[512];
+    memcpy(body, ja3er_sh, sizeof ja3er_sh);
+    memcpy(body + sizeof ja3er_sh, "\x0e\0\0\0", 4);
+    const uint8_t app[] = { 'x', 'y' };
+    size_t len = put_records(stream, 23, app, sizeof app, 2);
+    memcpy(stream + len, "\x16\x03\x03\0\0", 5);
+    len += 5;
+    len += put_records(stream + len, 22, body, sizeof body, sizeof body);
+    struct fc_tls_asm a;
+    struct msgs m = { 0 };
+    fc_tls_asm_init(&a, 4096);
+    ck_assert_int_eq(fc_tls_asm_feed(&a, stream, len, on_msg, &m), FC_TLS_ASM_MORE);
+    fc_tls_asm_destroy(&a);
+    ck_assert_uint_eq(m.count, 2);
+    ck_assert_uint_eq(m.last_len, 4);
+    ck_assert_uint_eq(m.last[0], 14);
+}
+END_TEST
+
+START_TEST(assembler_refuses_what_is_not_a_handshake)
+{
+    struct fc_tls_asm a;
+    struct msgs m = { 0 };
+    uint8_t stream[2 * sizeof ja3er_ch];
+
+    fc_tls_asm_init(&a, 100); /* the hello is over the cap */
+    size_t len = put_records(stream, 22, ja3er_ch, sizeof ja3er_ch, 16);
+    ck_assert_int_eq(fc_tls_asm_feed(&a, stream, len, on_msg, &m), FC_TLS_ASM_TOO_BIG);
+    fc_tls_asm_destroy(&a);
+
+    fc_tls_asm_init(&a, 4096);
+    const char *http = "GET / HTTP/1.1\r\n";
+    ck_assert_int_eq(fc_tls_asm_feed(&a, (const uint8_t *)http, strlen(http), on_msg, &m),
+                     FC_TLS_ASM_NOT_TLS);
+    fc_tls_asm_destroy(&a);
+
+    /* Half a hello, then application data. */
+    fc_tls_asm_init(&a, 4096);
+    len = put_records(stream, 22, ja3er_ch, 100, 100);
+    len += put_records(stream + len, 23, ja3er_ch, 10, 10);
+    ck_assert_int_eq(fc_tls_asm_feed(&a, stream, len, on_msg, &m), FC_TLS_ASM_NOT_TLS);
+    fc_tls_asm_destroy(&a);
+    ck_assert_uint_eq(m.count, 0);
+}
+END_TEST
+
 Suite *make_tls_hello_suite(void)
 {
     Suite *s = suite_create("tls_hello");
@@ -580,6 +694,9 @@ Suite *make_tls_hello_suite(void)
     tcase_add_test(tc, grease_values);
     tcase_add_test(tc, ja4_edge_rules);
     tcase_add_test(tc, ja4_foxio_example);
+    tcase_add_test(tc, assembler_joins_records_and_chunks);
+    tcase_add_test(tc, assembler_splits_a_record);
+    tcase_add_test(tc, assembler_refuses_what_is_not_a_handshake);
     suite_add_tcase(s, tc);
     return s;
 }
