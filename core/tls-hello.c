@@ -21,12 +21,15 @@
 #include "core/cursor.h"
 
 #define LIST_CAP(l) (sizeof(l).v / sizeof(l).v[0])
+/* Evaluates x once either way: x is often a read that must advance. */
 #define LIST_PUSH(l, x)               \
     do {                              \
-        if ((l).n < LIST_CAP(l))      \
+        if ((l).n < LIST_CAP(l)) {    \
             (l).v[(l).n++] = (x);     \
-        else                          \
+        } else {                      \
+            (void)(x);                \
             (l).dropped++;            \
+        }                             \
     } while (0)
 
 bool fc_tls_is_grease(uint16_t v)

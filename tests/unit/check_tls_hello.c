@@ -488,6 +488,74 @@ START_TEST(grease_values)
 }
 END_TEST
 
+/* A ClientHello with `n_ciphers` suites and one extension. */
+static size_t build_client_hello(uint8_t *out, size_t n_ciphers, uint16_t ext,
+                                 const uint8_t *ext_body, size_t ext_len)
+{
+    size_t at = 4;
+    out[at++] = 3;
+    out[at++] = 3;
+    memset(out + at, 0, 33); /* random, empty session id */
+    at += 33;
+    out[at++] = (uint8_t)(2 * n_ciphers >> 8);
+    out[at++] = (uint8_t)(2 * n_ciphers);
+    for (size_t i = 0; i < n_ciphers; i++) {
+        out[at++] = 0xc0;
+        out[at++] = (uint8_t)i;
+    }
+    out[at++] = 1; /* compression: null */
+    out[at++] = 0;
+    out[at++] = (uint8_t)((ext_len + 4) >> 8);
+    out[at++] = (uint8_t)(ext_len + 4);
+    out[at++] = (uint8_t)(ext >> 8);
+    out[at++] = (uint8_t)ext;
+    out[at++] = (uint8_t)(ext_len >> 8);
+    out[at++] = (uint8_t)ext_len;
+    memcpy(out + at, ext_body, ext_len);
+    at += ext_len;
+    out[0] = FC_TLS_CLIENT_HELLO;
+    out[1] = 0;
+    out[2] = (uint8_t)((at - 4) >> 8);
+    out[3] = (uint8_t)(at - 4);
+    return at;
+}
+
+/* Values past a cap are counted, not kept, and still read. */
+START_TEST(caps_count_what_is_dropped)
+{
+    uint8_t m[1024], body[320];
+    body[0] = 10;
+    memset(body + 1, 0, 10);
+    size_t len = build_client_hello(m, FC_TLS_MAX_CIPHERS + 2, FC_TLS_EXT_EC_POINT_FORMATS, body, 11);
+    parse_ok(m, len);
+    ck_assert_uint_eq(h.ciphers.n, FC_TLS_MAX_CIPHERS);
+    ck_assert_uint_eq(h.ciphers.dropped, 2);
+    ck_assert_uint_eq(h.point_formats.n, FC_TLS_MAX_POINT_FORMATS);
+    ck_assert_uint_eq(h.point_formats.dropped, 2);
+
+    /* Ten one-byte ALPN values. */
+    body[0] = 0;
+    body[1] = 20;
+    for (size_t i = 0; i < 10; i++) {
+        body[2 + 2 * i] = 1;
+        body[3 + 2 * i] = (uint8_t)('a' + i);
+    }
+    parse_ok(m, build_client_hello(m, 1, FC_TLS_EXT_ALPN, body, 22));
+    ck_assert_uint_eq(h.alpn.n, FC_TLS_MAX_ALPN);
+    ck_assert_uint_eq(h.alpn.dropped, 2);
+    ck_assert_str_eq(h.alpn.v[7].s, "h");
+
+    /* A 300-byte host name. */
+    const uint8_t sni[] = { 0x01, 0x2f, 0, 0x01, 0x2c };
+    memcpy(body, sni, sizeof sni);
+    memset(body + sizeof sni, 'a', 300);
+    parse_ok(m, build_client_hello(m, 1, FC_TLS_EXT_SERVER_NAME, body, sizeof sni + 300));
+    ck_assert_uint_eq(h.sni_len, FC_TLS_SNI_LEN);
+    ck_assert_uint_eq(strlen(h.sni), FC_TLS_SNI_LEN);
+    ck_assert_uint_eq(h.sni_dropped, 300 - FC_TLS_SNI_LEN);
+}
+END_TEST
+
 /* JA4 rules no corpus hello exercises, on a hand-filled struct. */
 static void set_alpn(const char *s, uint8_t len)
 {
@@ -692,6 +760,7 @@ Suite *make_tls_hello_suite(void)
     tcase_add_test(tc, every_prefix_fails_cleanly);
     tcase_add_test(tc, bad_lengths_and_types_refused);
     tcase_add_test(tc, grease_values);
+    tcase_add_test(tc, caps_count_what_is_dropped);
     tcase_add_test(tc, ja4_edge_rules);
     tcase_add_test(tc, ja4_foxio_example);
     tcase_add_test(tc, assembler_joins_records_and_chunks);
