@@ -46,6 +46,9 @@ struct fc_dissector {
     void (*data)(void *state, const struct fc_l7_ctx *ctx, unsigned dir, const uint8_t *p,
                  size_t len);
     void (*gap)(void *state, const struct fc_l7_ctx *ctx, unsigned dir, uint64_t len);
+    /* Optional: true once the dissector wants no more bytes; the
+     * connection is then no longer followed (its state stays for emit). */
+    bool (*finished)(void *state);
     /* The flow's current record is exported: fill its L7 part. `last` when
      * the flow ends (pending work is closed and reported). */
     void (*emit)(void *state, const struct fc_l7_ctx *ctx, struct fc_flow_record *r, bool last);

@@ -183,6 +183,15 @@ static void probe(struct call *c, unsigned dir, const uint8_t *p, size_t len)
         exclude_direction(c, dir); /* no, or undecided within the probe limit */
 }
 
+/* The dissector wants no more bytes: the connection is not followed any
+ * more (the stream is released by the caller of the reassembler). */
+static void check_finished(struct call *c)
+{
+    const struct fc_dissector *d = c->f->d;
+    if (d && d->finished && d->finished(c->f->state))
+        c->f->off = true;
+}
+
 static void on_data(void *arg, unsigned dir, const uint8_t *p, size_t len)
 {
     struct call *c = arg;
@@ -194,6 +203,7 @@ static void on_data(void *arg, unsigned dir, const uint8_t *p, size_t len)
     } else {
         probe(c, dir, p, len);
     }
+    check_finished(c);
 }
 
 static void on_gap(void *arg, unsigned dir, uint64_t len)
@@ -205,6 +215,7 @@ static void on_gap(void *arg, unsigned dir, uint64_t len)
     if (f->d) {
         struct fc_l7_ctx ctx = ctx_of(c);
         f->d->gap(f->state, &ctx, dir, len);
+        check_finished(c);
         return;
     }
     /* Before a verdict: the bytes after a hole are not a stream's start. */

@@ -86,6 +86,10 @@
 #define FC_HTTP_METHOD_MAX 24u
 #define FC_HTTP_MAX_TX 65536u
 
+/* TLS (core/dissect-tls.c): the longest handshake message read (a
+ * certificate chain is the longest; 64 KiB holds common chains). */
+#define FC_TLS_MSG_MAX 65536u
+
 /* User-agent analysis (core/useragent.c): distinct strings cached (a
  * power of two; the cache starts over when half full), and the longest
  * part kept (browser, OS or device names are short; this bounds what a

@@ -314,7 +314,7 @@ static const char *ja4_version(uint16_t v)
 
 /* The highest non-GREASE supported_versions value when the extension is
  * there, the legacy version otherwise. */
-static uint16_t ja4_highest_version(const struct fc_tls_hello *h)
+uint16_t fc_tls_hello_version(const struct fc_tls_hello *h)
 {
     uint16_t best = 0;
     for (uint16_t i = 0; i < h->versions.n; i++) {
@@ -426,7 +426,7 @@ bool fc_tls_ja4(const struct fc_tls_hello *h, char transport, char out[FC_TLS_JA
     char alpn[2];
     ja4_alpn(h, alpn);
     snprintf(out, FC_TLS_JA4_LEN, "%c%s%c%02u%02u%c%c_%s_%s", transport,
-             ja4_version(ja4_highest_version(h)), is_listed(h, FC_TLS_EXT_SERVER_NAME) ? 'd' : 'i',
+             ja4_version(fc_tls_hello_version(h)), is_listed(h, FC_TLS_EXT_SERVER_NAME) ? 'd' : 'i',
              two_digits(n_ciphers), two_digits(n_exts), alpn[0], alpn[1], cipher_hash, ext_hash);
     return true;
 }

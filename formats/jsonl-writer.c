@@ -220,11 +220,18 @@ static int fill_item(struct item_object *t, const struct fc_section *s, const vo
     return rc;
 }
 
-/* A section's array: one object per item, keys in its .def order. */
+/* A section's array: one object per item, keys in its .def order; for a
+ * single-item section, that object or null. */
 static json_t *items_json(struct jsonl_writer *w, const struct fc_value *v)
 {
     const struct fc_section *s = fc_sections[v->section];
     struct section_json *sj = &w->sections[v->section];
+    if (s->single) {
+        struct item_object *t = v->u ? item_object(sj, s, 0) : NULL;
+        if (!v->u)
+            return json_null();
+        return t && fill_item(t, s, v->items) == 0 ? json_incref(t->obj) : NULL;
+    }
     if (json_array_clear(sj->array) != 0)
         return NULL;
     for (uint64_t i = 0; i < v->u; i++) {

@@ -2,9 +2,11 @@
 #include "formats/section.h"
 
 #include "formats/http-fields.h"
+#include "formats/tls-fields.h"
 
 const struct fc_section *const fc_sections[FC_SECTION_COUNT] = {
     [FC_SECTION_HTTP] = &fc_section_http,
+    [FC_SECTION_TLS] = &fc_section_tls,
 };
 
 const struct fc_section *fc_field_section(enum fc_field_id f)

@@ -24,6 +24,7 @@ struct fc_section {
     const char *name;     /* the record's JSON key */
     const char *csv_name; /* its CSV file */
     const char *items_name; /* what its items are, for messages */
+    bool single; /* at most one item: JSON writes it as an object (or null) */
     enum fc_section_id id;
     unsigned nfields;
     const struct fc_section_field *fields;
@@ -33,7 +34,7 @@ struct fc_section {
     void (*values)(const void *item, struct fc_value *v);
     /* The inverse, into a zeroed item; false when out of memory. */
     bool (*from_values)(void *item, const struct fc_value *v);
-    /* Frees what an item filled by from_values holds. */
+    /* Frees what an item filled by from_values holds; NULL when nothing. */
     void (*free_item)(void *item);
 };
 

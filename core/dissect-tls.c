@@ -1,0 +1,173 @@
+/*
+ * TLS over TCP: the handshake of each direction is read up to its
+ * ChangeCipherSpec (or, in TLS 1.3, its first encrypted record); the
+ * ClientHello and ServerHello give the server name, ALPN, versions, the
+ * chosen cipher suite and the JA3, JA3S and JA4 fingerprints. Then the
+ * connection is no longer followed.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "core/dissect.h"
+#include "core/limits.h"
+#include "core/tls-info.h"
+
+struct tls_state {
+    struct fc_tls_asm side[2];
+    struct fc_tls_info info;
+    bool reported; /* the handshake went out in an earlier record */
+};
+
+/* A record header (RFC 8446 5.1) of a handshake record, then the first
+ * byte of a ClientHello or ServerHello. */
+static enum fc_probe tls_probe(unsigned dir, const uint8_t *p, size_t len)
+{
+    (void)dir;
+    static const uint8_t want[] = { 22, 3 };
+    size_t have = len < sizeof want ? len : sizeof want;
+    if (memcmp(p, want, have) != 0)
+        return FC_PROBE_NO;
+    if (len < 6)
+        return FC_PROBE_MORE;
+    unsigned record_len = (unsigned)p[3] << 8 | p[4];
+    bool hello = p[5] == FC_TLS_CLIENT_HELLO || p[5] == FC_TLS_SERVER_HELLO;
+    return p[2] <= 4 && record_len > 0 && record_len <= 16384 + 2048 && hello ? FC_PROBE_YES
+                                                                             : FC_PROBE_NO;
+}
+
+static void tls_init(void *state)
+{
+    struct tls_state *st = state;
+    for (unsigned dir = 0; dir < 2; dir++)
+        fc_tls_asm_init(&st->side[dir], FC_TLS_MSG_MAX);
+}
+
+/* ALPN values joined by ','. */
+static void join_alpn(const struct fc_tls_hello *h, char out[FC_TLS_ALPN_TEXT])
+{
+    size_t at = 0;
+    out[0] = '\0';
+    for (uint16_t i = 0; i < h->alpn.n; i++) {
+        at += (size_t)snprintf(out + at, FC_TLS_ALPN_TEXT - at, "%s%.*s", i ? "," : "",
+                               (int)h->alpn.v[i].len, h->alpn.v[i].s);
+    }
+}
+
+static void client_hello(struct fc_tls_info *info, const struct fc_tls_hello *h, fc_time ts)
+{
+    char ja3_text[FC_TLS_JA3_MAX];
+    info->client_hello = true;
+    info->client_hello_ts = ts;
+    fc_tls_version_name(fc_tls_hello_version(h), info->client_version);
+    info->has_sni = h->has_sni;
+    memcpy(info->sni, h->sni, sizeof info->sni);
+    join_alpn(h, info->client_alpn);
+    fc_tls_ja3(h, ja3_text, info->ja3);
+    fc_tls_ja4(h, 't', info->ja4);
+}
+
+static void server_hello(struct fc_tls_info *info, const struct fc_tls_hello *h, fc_time ts)
+{
+    char ja3s_text[FC_TLS_JA3_MAX];
+    info->server_hello = true;
+    info->server_hello_ts = ts;
+    fc_tls_version_name(fc_tls_hello_version(h), info->version);
+    fc_tls_cipher_name(h->cipher, info->cipher);
+    join_alpn(h, info->server_alpn);
+    fc_tls_ja3(h, ja3s_text, info->ja3s);
+}
+
+struct message_arg {
+    struct tls_state *st;
+    const struct fc_l7_ctx *ctx;
+};
+
+/* Only the first hello of each kind counts (a renegotiation's come
+ * encrypted anyway). */
+static void on_message(void *arg, const uint8_t *msg, size_t len)
+{
+    struct message_arg *m = arg;
+    struct fc_tls_info *info = &m->st->info;
+    if (len == 0 || (msg[0] == FC_TLS_CLIENT_HELLO ? info->client_hello
+                     : msg[0] == FC_TLS_SERVER_HELLO ? info->server_hello : true))
+        return;
+    static _Thread_local struct fc_tls_hello h; /* 3 KiB: not on the stack */
+    if (fc_tls_hello_parse(msg, len, &h) != FC_TLS_OK) {
+        fc_count(m->ctx->cnt, FC_CNT_TLS_BAD_HELLO);
+        return;
+    }
+    if (h.type == FC_TLS_CLIENT_HELLO) {
+        fc_count(m->ctx->cnt, FC_CNT_TLS_CLIENT_HELLOS);
+        client_hello(info, &h, m->ctx->ts);
+    } else {
+        fc_count(m->ctx->cnt, FC_CNT_TLS_SERVER_HELLOS);
+        server_hello(info, &h, m->ctx->ts);
+    }
+}
+
+static void tls_data(void *state, const struct fc_l7_ctx *ctx, unsigned dir, const uint8_t *p,
+                     size_t len)
+{
+    struct tls_state *st = state;
+    struct message_arg m = { st, ctx };
+    enum fc_tls_asm_state before = st->side[dir].state;
+    enum fc_tls_asm_state after = fc_tls_asm_feed(&st->side[dir], p, len, on_message, &m);
+    if (before == FC_TLS_ASM_MORE && (after == FC_TLS_ASM_NOT_TLS || after == FC_TLS_ASM_TOO_BIG))
+        fc_count(ctx->cnt, FC_CNT_TLS_NOT_TLS);
+}
+
+/* A hole: the record boundaries are lost, the direction is given up. */
+static void tls_gap(void *state, const struct fc_l7_ctx *ctx, unsigned dir, uint64_t len)
+{
+    (void)len;
+    struct tls_state *st = state;
+    if (st->side[dir].state == FC_TLS_ASM_MORE) {
+        st->side[dir].state = FC_TLS_ASM_NOT_TLS;
+        fc_count(ctx->cnt, FC_CNT_TLS_NOT_TLS);
+    }
+}
+
+static bool tls_finished(void *state)
+{
+    struct tls_state *st = state;
+    return st->side[0].state != FC_TLS_ASM_MORE && st->side[1].state != FC_TLS_ASM_MORE;
+}
+
+/* The handshake is reported once, in the first record exported after a
+ * hello was read. */
+static void tls_emit(void *state, const struct fc_l7_ctx *ctx, struct fc_flow_record *r,
+                     bool last)
+{
+    (void)ctx;
+    (void)last;
+    struct tls_state *st = state;
+    bool any = st->info.client_hello || st->info.server_hello;
+    r->l7[FC_SECTION_TLS] = (struct fc_l7_items){ true, any && !st->reported, &st->info };
+}
+
+static void tls_exported(void *state)
+{
+    struct tls_state *st = state;
+    st->reported |= st->info.client_hello || st->info.server_hello;
+}
+
+static void tls_release(void *state)
+{
+    struct tls_state *st = state;
+    for (unsigned dir = 0; dir < 2; dir++)
+        fc_tls_asm_destroy(&st->side[dir]);
+}
+
+const struct fc_dissector fc_dissector_tls = {
+    .name = "tls",
+    .proto = FC_PROTO_TCP,
+    .probe = tls_probe,
+    .state_size = sizeof(struct tls_state),
+    .init = tls_init,
+    .data = tls_data,
+    .gap = tls_gap,
+    .finished = tls_finished,
+    .emit = tls_emit,
+    .exported = tls_exported,
+    .release = tls_release,
+};
