@@ -3,8 +3,8 @@
 * Round trip: for every corpus capture, every valid crafted capture (HTTP ones included)
   and every sample, `read` of flows.ipfix gives byte for byte the flows.jsonl, flows.csv
   and http.csv that convert wrote in the same run.
-* HTTP transactions: ipfixDump decodes the subTemplateMultiList of every record to the
-  JSON values; a 1000-transaction connection spreads over continuation records and reads
+* HTTP transactions and TLS handshakes: ipfixDump decodes the lists of every record to
+  the JSON values; a 1000-transaction connection spreads over continuation records and reads
   back whole; a transaction bigger than a record is cut and marked; lost continuation
   records are reported with what is missing.
 * Independent readers: libfixbuf's ipfixDump reads every file with no warning (its
@@ -90,25 +90,30 @@ def file_bytes(path):
 
 def ipfixdump(path):
     """ipfixDump --rfc5610 of a file: (exit status, stderr, data records), each record
-    a dict with 'tid', 'fields': [(enterprise, id, name, value text)] and 'list': the
-    records of its sub-template lists, each a dict with 'fields'."""
+    a dict with 'tid', 'fields': [(enterprise, id, name, value text)] and 'lists': the
+    records of each of its sub-template lists, by the list's (enterprise, id), each a
+    dict with 'fields'."""
     p = subprocess.run([IPFIXDUMP, "--rfc5610", "--in", path, "--out", "-"],
                        capture_output=True, text=True, timeout=300)
     records = []
     field = re.compile(r"^(\t+)\((?:(\d+)/)?(\d+)\)\s*(?:\(S\))?\s*(\S+) : (.*)$")
     for line in p.stdout.splitlines():
         if line.startswith("--- data record"):
-            records.append({"tid": None, "fields": [], "list": []})
+            records.append({"tid": None, "fields": [], "lists": {}, "list_id": None})
         elif records and line.startswith("\t\t--- data record"):
-            records[-1]["list"].append({"fields": []})
+            records[-1]["lists"].setdefault(records[-1]["list_id"], []).append({"fields": []})
         elif records and "tid:" in line and records[-1]["tid"] is None:
             records[-1]["tid"] = int(line.split("tid:")[1].split()[0])
         elif records:
             m = field.match(line)
             if m:
-                into = records[-1] if len(m.group(1)) == 1 else records[-1]["list"][-1]
-                into["fields"].append((int(m.group(2) or 0), int(m.group(3)), m.group(4),
-                                       m.group(5)))
+                eid = (int(m.group(2) or 0), int(m.group(3)))
+                if len(m.group(1)) == 1:
+                    into = records[-1]
+                    records[-1]["list_id"] = eid  # nested records that follow are its
+                else:
+                    into = records[-1]["lists"][records[-1]["list_id"]][-1]
+                into["fields"].append(eid + (m.group(4), m.group(5)))
     return p.returncode, p.stderr, records
 
 
@@ -186,11 +191,13 @@ class FlowcaseFiles(WorkdirCase):
         by_id = {(r["flow_id"], r["seq"]): r for r in run.records}
         flows = 0
         transactions = {}  # (flow_id, seq) -> the transactions' fields, in order
+        handshakes = {}    # (flow_id, seq) -> the TLS handshake's fields
         for rec in records:
             fields = {(e, i): (n, v) for e, i, n, v in rec["fields"]}
             if (FC_PEN, 1) not in fields:
                 continue
-            for e, i, n, _ in rec["fields"] + [f for t in rec["list"] for f in t["fields"]]:
+            nested = [f for items in rec["lists"].values() for t in items for f in t["fields"]]
+            for e, i, n, _ in rec["fields"] + nested:
                 if e == FC_PEN:
                     self.assertEqual(n, self.names[i], "element %d named through RFC 5610" % i)
             key = (dump_value(fields[(FC_PEN, 1)][1]), int(fields[(FC_PEN, 2)][1]))
@@ -200,10 +207,24 @@ class FlowcaseFiles(WorkdirCase):
             else:
                 flows += 1
                 self.check_values(fields, by_id[key])
-            txs += [{(e, i): v for e, i, _, v in t["fields"]} for t in rec["list"]]
+            txs += [{(e, i): v for e, i, _, v in t["fields"]}
+                    for t in rec["lists"].get((0, 293), [])]
+            for t in rec["lists"].get((FC_PEN, 49), []):
+                handshakes[key] = {(e, i): v for e, i, _, v in t["fields"]}
         self.assertEqual(flows, len(run.records))
         for key, record in by_id.items():
             self.check_transactions(transactions.get(key, []), record["http"] or [])
+            self.check_handshake(handshakes.get(key), record["tls"])
+
+    def check_handshake(self, dumped, want):
+        """ipfixDump's TLS handshake against the JSON `tls` object."""
+        self.assertEqual(dumped is None, want is None)
+        elements = {"sni": 50, "version": 51, "cipher": 52, "client_alpn": 54,
+                    "server_alpn": 55, "ja3": 56, "ja3s": 57, "ja4": 58}
+        for name, eid in elements.items():
+            if want is not None:
+                got = dumped.get((FC_PEN, eid))
+                self.assertEqual(dump_value(got) if got else None, want[name], name)
 
     def check_transactions(self, dumped, want):
         """ipfixDump's transactions against the JSON `http` array, field by field."""
@@ -326,7 +347,7 @@ class HttpLists(WorkdirCase):
         self.assertEqual(len(flow), 1)
         self.assertEqual(flow[0][(FC_PEN, 28)], "1000")
         self.assertEqual([int(f[(FC_PEN, 29)]) for f in more], [411, 825])
-        self.assertEqual(sum(len(r["list"]) for r in records), 1000)
+        self.assertEqual(sum(len(r["lists"].get((0, 293), [])) for r in records), 1000)
         listing = subprocess.run([IPFIXDUMP, "--rfc5610", "--in", ipfix], capture_output=True,
                                  text=True).stdout
         blocks = [int(n) for n in re.findall(r"subTemplateMultiListEntry \d+ \+\+\+\n\t+count: (\d+)",
