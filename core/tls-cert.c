@@ -274,6 +274,8 @@ static bool san_add_ip(struct fc_tls_san_list *l, const ASN1_OCTET_STRING *ip)
     return true;
 }
 
+/* The subjectAltName extension; none (NULL, a stack of -1 names) when it
+ * is absent, unreadable or repeated. */
 static void read_sans(const X509 *x, struct fc_tls_cert *cert)
 {
     GENERAL_NAMES *names = X509_get_ext_d2i(x, NID_subject_alt_name, NULL, NULL);

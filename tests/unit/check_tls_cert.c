@@ -253,7 +253,7 @@ START_TEST(tls12_chain_matches_arkime)
 END_TEST
 
 /* Every prefix is truncated; with the two lengths set to fit, it is whole
- * exactly where a certificate ends. */
+ * exactly where a certificate ends (they are 1905, 1012 and 897 bytes). */
 START_TEST(every_prefix_fails_cleanly)
 {
     struct blob b = load("tls12-cert-openssl.bin");
