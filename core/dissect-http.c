@@ -719,7 +719,7 @@ static void http_emit(void *state, const struct fc_l7_ctx *ctx, struct fc_flow_r
 
 static void free_tx(struct fc_http_tx *tx)
 {
-    free(tx->arena);
+    free(tx->arena.p);
 }
 
 static void http_exported(void *state)

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "core/packet.h"
+#include "core/text-arena.h"
 
 /* Header values kept per transaction, each a NUL-terminated copy capped
  * at FC_HTTP_VALUE_MAX bytes, all in one buffer per transaction. */
@@ -39,9 +40,7 @@ enum fc_http_text {
 
 struct fc_http_tx {
     uint32_t text[FC_HTTP_TEXT_COUNT]; /* offset + 1 in `arena`; 0 when absent */
-    char *arena;
-    uint32_t arena_len;
-    uint32_t arena_cap;
+    struct fc_text_arena arena;
     bool has_request;
     bool has_response;
     bool truncated;        /* a header line or value was cut at its cap */
@@ -67,7 +66,7 @@ bool fc_http_tx_put_text(struct fc_http_tx *tx, enum fc_http_text which, const v
 /* A text of the transaction, NULL when absent. */
 static inline const char *fc_http_text(const struct fc_http_tx *tx, enum fc_http_text which)
 {
-    return tx->text[which] ? tx->arena + tx->text[which] - 1 : NULL;
+    return fc_text_arena_get(&tx->arena, tx->text[which]);
 }
 
 #endif

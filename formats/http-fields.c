@@ -170,7 +170,7 @@ static bool tx_from_values(void *item, const struct fc_value *v)
 
 static void free_tx(void *item)
 {
-    free(((struct fc_http_tx *)item)->arena);
+    free(((struct fc_http_tx *)item)->arena.p);
 }
 
 const struct fc_section fc_section_http = {
