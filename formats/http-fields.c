@@ -2,7 +2,6 @@
 #include "formats/http-fields.h"
 
 #include <stdlib.h>
-#include <string.h>
 
 #include "core/flow.h"
 #include "formats/ipfix-map.h"
@@ -43,8 +42,8 @@ static fc_time time_of(const struct fc_value *v)
     return v->kind == FC_VALUE_TIME ? v->ns : FC_TIME_UNKNOWN;
 }
 
-#define GET(name) static void get_##name(const struct fc_http_tx *tx, struct fc_value *v)
-#define SET(name) static void set_##name(struct fc_http_tx *tx, const struct fc_value *v)
+#define GET(name) FC_ARENA_GET(struct fc_http_tx, tx, name)
+#define SET(name) FC_ARENA_SET(struct fc_http_tx, tx, name)
 
 GET(request_content_length)
 {
@@ -119,19 +118,9 @@ SET(gap) { tx->gap = v->b; }
 
 /* ---- the table ------------------------------------------------------------ */
 
-typedef void (*getter_fn)(const struct fc_http_tx *, struct fc_value *);
-typedef void (*setter_fn)(struct fc_http_tx *, const struct fc_value *);
-
-static const struct {
-    int text; /* enum fc_http_text, or -1 for an OWN field */
-    getter_fn get;
-    setter_fn set;
-} sources[FC_HTTP_FIELD_COUNT] = {
-/* SOURCE_ pasted to the source column: SOURCE_TEXT(x)(name) or
- * SOURCE_OWN(name); a TEXT row's trailing (name) is dropped by DROP. */
-#define DROP(name)
-#define SOURCE_TEXT(which) { FC_HTTP_##which, NULL, NULL } DROP
-#define SOURCE_OWN(name) { -1, get_##name, set_##name }
+static const struct fc_arena_source sources[FC_HTTP_FIELD_COUNT] = {
+#define SOURCE_TEXT(which) { FC_HTTP_##which, NULL, NULL } FC_ARENA_DROP
+#define SOURCE_OWN FC_ARENA_OWN
 #define FC_HTTP_FIELD(name, group, source, ipfix) [FC_HF_##name] = SOURCE_##source(name),
 #include "formats/http-fields.def"
 #undef FC_HTTP_FIELD
@@ -140,32 +129,13 @@ static const struct {
 static void tx_values(const void *item, struct fc_value *v)
 {
     const struct fc_http_tx *tx = item;
-    memset(v, 0, FC_HTTP_FIELD_COUNT * sizeof *v);
-    for (int f = 0; f < FC_HTTP_FIELD_COUNT; f++) {
-        if (sources[f].text < 0) {
-            sources[f].get(tx, &v[f]);
-            continue;
-        }
-        const char *s = fc_http_text(tx, (enum fc_http_text)sources[f].text);
-        if (s) {
-            v[f].kind = FC_VALUE_STRING;
-            v[f].s = s;
-        }
-    }
+    fc_arena_item_values(sources, FC_HTTP_FIELD_COUNT, tx, &tx->arena, tx->text, v);
 }
 
 static bool tx_from_values(void *item, const struct fc_value *v)
 {
     struct fc_http_tx *tx = item;
-    for (int f = 0; f < FC_HTTP_FIELD_COUNT; f++) {
-        if (sources[f].text < 0)
-            sources[f].set(tx, &v[f]);
-        else if (v[f].kind == FC_VALUE_STRING &&
-                 !fc_http_tx_put_text(tx, (enum fc_http_text)sources[f].text, v[f].s,
-                                      strlen(v[f].s)))
-            return false;
-    }
-    return true;
+    return fc_arena_item_from_values(sources, FC_HTTP_FIELD_COUNT, tx, &tx->arena, tx->text, v);
 }
 
 static void free_tx(void *item)

@@ -1,12 +1,18 @@
 /* The sections of the flow record: see section.h. */
 #include "formats/section.h"
 
+#include <string.h>
+
+#include "core/text-arena.h"
+
+#include "formats/certificate-fields.h"
 #include "formats/http-fields.h"
 #include "formats/tls-fields.h"
 
 const struct fc_section *const fc_sections[FC_SECTION_COUNT] = {
     [FC_SECTION_HTTP] = &fc_section_http,
     [FC_SECTION_TLS] = &fc_section_tls,
+    [FC_SECTION_CERTIFICATES] = &fc_section_certificates,
 };
 
 const struct fc_section *fc_field_section(enum fc_field_id f)
@@ -17,4 +23,36 @@ const struct fc_section *fc_field_section(enum fc_field_id f)
 enum fc_field_id fc_section_field(const struct fc_section *s)
 {
     return (enum fc_field_id)(FC_FIRST_SECTION_FIELD + s->id);
+}
+
+void fc_arena_item_values(const struct fc_arena_source *src, unsigned n, const void *item,
+                          const struct fc_text_arena *arena, const uint32_t *slots,
+                          struct fc_value *v)
+{
+    memset(v, 0, n * sizeof *v);
+    for (unsigned f = 0; f < n; f++) {
+        if (src[f].text < 0) {
+            src[f].get(item, &v[f]);
+            continue;
+        }
+        const char *s = fc_text_arena_get(arena, slots[src[f].text]);
+        if (s) {
+            v[f].kind = FC_VALUE_STRING;
+            v[f].s = s;
+        }
+    }
+}
+
+bool fc_arena_item_from_values(const struct fc_arena_source *src, unsigned n, void *item,
+                               struct fc_text_arena *arena, uint32_t *slots,
+                               const struct fc_value *v)
+{
+    for (unsigned f = 0; f < n; f++) {
+        if (src[f].text < 0)
+            src[f].set(item, &v[f]);
+        else if (v[f].kind == FC_VALUE_STRING &&
+                 !fc_text_arena_put(arena, &slots[src[f].text], v[f].s, strlen(v[f].s)))
+            return false;
+    }
+    return true;
 }

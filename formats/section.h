@@ -40,6 +40,42 @@ struct fc_section {
 
 extern const struct fc_section *const fc_sections[FC_SECTION_COUNT];
 
+/* ---- items that keep their texts in a text arena (core/text-arena.h) ----
+ * Each field is a text slot of the item, or has its own functions. */
+struct fc_text_arena;
+
+struct fc_arena_source {
+    int text; /* the item's text slot, or -1: get and set */
+    void (*get)(const void *item, struct fc_value *v);
+    void (*set)(void *item, const struct fc_value *v);
+};
+
+/* The get_<name> and set_<name> of an OWN field, taking the item as
+ * `type *var` (each a typed function behind the untyped one). */
+#define FC_ARENA_GET(type, var, name)                                                      \
+    static void get_##name##_of(const type *var, struct fc_value *v);                       \
+    static void get_##name(const void *item, struct fc_value *v) { get_##name##_of(item, v); } \
+    static void get_##name##_of(const type *var, struct fc_value *v)
+#define FC_ARENA_SET(type, var, name)                                                      \
+    static void set_##name##_of(type *var, const struct fc_value *v);                       \
+    static void set_##name(void *item, const struct fc_value *v) { set_##name##_of(item, v); } \
+    static void set_##name##_of(type *var, const struct fc_value *v)
+
+/* For a section's table of sources, pasted to the .def column `source`:
+ * a file defines SOURCE_TEXT(x) as { <its slot x>, NULL, NULL } FC_ARENA_DROP
+ * (dropping a TEXT row's trailing (name)) and SOURCE_OWN as FC_ARENA_OWN. */
+#define FC_ARENA_DROP(name)
+#define FC_ARENA_OWN(name) { -1, get_##name, set_##name }
+
+/* The values of an item (slots and arena are its texts'), one per field. */
+void fc_arena_item_values(const struct fc_arena_source *src, unsigned n, const void *item,
+                          const struct fc_text_arena *arena, const uint32_t *slots,
+                          struct fc_value *v);
+/* The inverse, into a zeroed item; false when out of memory. */
+bool fc_arena_item_from_values(const struct fc_arena_source *src, unsigned n, void *item,
+                               struct fc_text_arena *arena, uint32_t *slots,
+                               const struct fc_value *v);
+
 /* The section fields are the last of fields.def, in the order of
  * enum fc_section_id: a flow record's lists come after its plain fields. */
 #define FC_FIRST_SECTION_FIELD FC_F_get_http

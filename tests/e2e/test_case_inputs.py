@@ -284,9 +284,10 @@ class Verify(unittest.TestCase):
         p = run_flowcase("verify", self.out)
         self.assertEqual(p.returncode, 0, p.stdout)
         self.assertIn("ok       input  " + self.capture, p.stdout)
-        for name in ("flows.jsonl", "flows.csv", "http.csv", "tls.csv", "stats.json"):
+        for name in ("flows.jsonl", "flows.csv", "http.csv", "tls.csv", "certificates.csv",
+                     "stats.json"):
             self.assertIn("ok       output " + name, p.stdout)
-        self.assertIn("6 ok, 0 missing or changed", p.stdout)
+        self.assertIn("7 ok, 0 missing or changed", p.stdout)
 
     def test_a_changed_byte_anywhere_is_named(self):
         for target in (self.capture, os.path.join(self.out, "flows.csv"),

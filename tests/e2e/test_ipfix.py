@@ -192,6 +192,7 @@ class FlowcaseFiles(WorkdirCase):
         flows = 0
         transactions = {}  # (flow_id, seq) -> the transactions' fields, in order
         handshakes = {}    # (flow_id, seq) -> the TLS handshake's fields
+        certificates = {}  # (flow_id, seq) -> the certificates' fields, in order
         for rec in records:
             fields = {(e, i): (n, v) for e, i, n, v in rec["fields"]}
             if (FC_PEN, 1) not in fields:
@@ -211,10 +212,14 @@ class FlowcaseFiles(WorkdirCase):
                     for t in rec["lists"].get((0, 293), [])]
             for t in rec["lists"].get((FC_PEN, 49), []):
                 handshakes[key] = {(e, i): v for e, i, _, v in t["fields"]}
+            certificates.setdefault(key, []).extend(
+                {(e, i): v for e, i, _, v in t["fields"]}
+                for t in rec["lists"].get((FC_PEN, 62), []))
         self.assertEqual(flows, len(run.records))
         for key, record in by_id.items():
             self.check_transactions(transactions.get(key, []), record["http"] or [])
             self.check_handshake(handshakes.get(key), record["tls"])
+            self.check_certificates(certificates.get(key, []), record["certificates"] or [])
 
     def check_handshake(self, dumped, want):
         """ipfixDump's TLS handshake against the JSON `tls` object."""
@@ -225,6 +230,14 @@ class FlowcaseFiles(WorkdirCase):
             if want is not None:
                 got = dumped.get((FC_PEN, eid))
                 self.assertEqual(dump_value(got) if got else None, want[name], name)
+
+    def check_certificates(self, dumped, want):
+        """ipfixDump's certificates against the JSON `certificates` array, in order."""
+        self.assertEqual(len(dumped), len(want))
+        for got, cert in zip(dumped, want):
+            for name, eid in {"side": 63, "subject": 68, "sha256": 81}.items():
+                value = got.get((FC_PEN, eid))
+                self.assertEqual(dump_value(value) if value else None, cert[name], name)
 
     def check_transactions(self, dumped, want):
         """ipfixDump's transactions against the JSON `http` array, field by field."""

@@ -13,7 +13,11 @@
 * tshark: SNI, JA3 and JA3S of every hello in every TLS capture.
 * The connection is no longer followed after the handshake; app is "tls"; tls.csv holds
   one row per handshake.
+* Certificates (`certificates`): every certificate of Zeek's x509.log in chain order and
+  its ssl.log cert_chain_fps; Arkime's cert array (SHA-1, serial, validity, alt names);
+  certificates.csv holds the same rows as the JSON; --no-l7 gives null.
 """
+import calendar
 import csv
 import os
 import re
@@ -39,6 +43,22 @@ def version_name(peer):
     """"TLSv1.3" (Arkime, nDPI) or "TLSv13" (Zeek) as flowcase writes it: "TLS 1.3"."""
     m = re.match(r"^TLSv?(\d)\.?(\d)$", peer)
     return "TLS %s.%s" % m.groups() if m else peer
+
+
+def epoch_seconds(text):
+    """flowcase's "2012-04-11T00:04:37.000000000Z" as seconds since the epoch."""
+    m = re.match(r"^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)\.(\d{9})Z$", text)
+    parts = [int(g) for g in m.groups()]
+    return calendar.timegm(tuple(parts[:6]) + (0, 0, 0)) + parts[6] / 1e9
+
+
+def csv_text(value):
+    """A JSON value as flowcase's CSV writes it."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
 
 
 def is_grease(value):
@@ -175,6 +195,78 @@ class TlsPeers(WorkdirCase):
                     checked += 1
         self.assertEqual(checked, 67)  # the hellos of the TCP connections flowcase follows
 
+    def certificates(self, name):
+        """(client port) -> the certificates array of that connection."""
+        return {r["src_port"]: r["certificates"] for r in self.runs[name].records
+                if r["certificates"]}
+
+    def test_certificates_zeek(self):
+        name = "tls/tls10-cert-extensions.pcap"
+        (ssl,) = zeek_log(corpus(name).replace(".pcap", ".expected.zeek.ssl.log"))
+        x509 = zeek_log(corpus(name).replace(".pcap", ".expected.zeek.x509.log"))
+        certs = self.certificates(name)[int(ssl["id.orig_p"])]
+        self.assertEqual(len(certs), len(x509))
+        for i, (cert, row) in enumerate(zip(certs, x509)):
+            self.assertEqual((cert["side"], cert["chain_index"], cert["parsed"]),
+                             ("server", i, True))
+            self.assertEqual(cert["sha256"], row["fingerprint"])
+            self.assertEqual(str(cert["version"]), row["certificate.version"])
+            for key in ("serial", "subject", "issuer", "key_type", "key_alg", "sig_alg"):
+                self.assertEqual(cert[key], row["certificate." + key], key)
+            self.assertEqual(str(cert["key_length"]), row["certificate.key_length"])
+            self.assertEqual(epoch_seconds(cert["not_before"]),
+                             float(row["certificate.not_valid_before"]))
+            self.assertEqual(epoch_seconds(cert["not_after"]),
+                             float(row["certificate.not_valid_after"]))
+            self.assertEqual(cert["san_dns"] or "-", row["san.dns"])
+            for kind in ("uri", "email", "ip"):
+                self.assertEqual(cert["san_" + kind] or "-", row["san." + kind])
+        self.assertEqual(",".join(c["sha256"] for c in certs), ssl["cert_chain_fps"])
+        self.assertEqual(ssl["client_cert_chain_fps"], "(empty)")
+
+    def test_certificates_arkime(self):
+        name = "tls/tls12-cert-openssl.pcap"
+        (session,) = arkime_sessions(corpus(name).replace(".pcap", ".expected.arkime.json"))
+        certs = self.certificates(name)[session["source"]["port"]]
+        self.assertEqual(len(certs), session["certCnt"])
+        # Arkime lists the chain with the leaf last: the wire's order rotated by one.
+        want = session["cert"]
+        mine = certs[1:] + certs[:1]
+        for cert, theirs in zip(mine, want):
+            sha1 = cert["sha1"]
+            self.assertEqual(":".join(sha1[i:i + 2] for i in range(0, len(sha1), 2)),
+                             theirs["hash"])
+            self.assertEqual(cert["serial"].lower(), theirs["serial"].lower())
+            self.assertEqual(epoch_seconds(cert["not_before"]) * 1000, theirs["notBefore"])
+            self.assertEqual(epoch_seconds(cert["not_after"]) * 1000, theirs["notAfter"])
+            self.assertEqual(cert["key_alg"], theirs["publicAlgorithm"])
+            alt = cert["san_dns"].split(",") if cert["san_dns"] else []
+            self.assertEqual(len(alt), theirs.get("altCnt", 0))
+            self.assertEqual(alt, theirs.get("alt", []))
+
+    def test_certificates_csv_and_no_l7(self):
+        name = "tls/tls12-cert-openssl.pcap"
+        run = self.runs[name]
+        with open(os.path.join(run.outdir, "certificates.csv"), newline="",
+                  encoding="utf-8") as f:
+            rows = list(csv.DictReader(f))
+        want = []
+        for record in run.records:
+            for i, cert in enumerate(record["certificates"] or []):
+                row = {"flow_id": record["flow_id"], "seq": str(record["seq"]),
+                       "index": str(i)}
+                row.update((k, csv_text(v)) for k, v in cert.items())
+                want.append(row)
+        self.assertEqual(len(want), 3)
+        self.assertEqual(rows, want)
+        tls = run.stats["counters"]["l7"]["tls"]
+        self.assertEqual((tls["certificates"], tls["bad_certificate"],
+                          tls["certificates_dropped"]), (3, 0, 0))
+        off = convert(inputs(name), self.work.sub("no-l7"), "--no-l7")
+        self.assertEqual(off.rc, 0, off.stderr)
+        self.assertTrue(off.records)
+        self.assertEqual([r["certificates"] for r in off.records], [None] * len(off.records))
+
     def test_csv_and_following(self):
         run = self.runs["tls/tls13-community-id.pcap"]
         with open(os.path.join(run.outdir, "tls.csv"), newline="", encoding="utf-8") as f:
@@ -185,7 +277,11 @@ class TlsPeers(WorkdirCase):
         self.assertEqual(row["sni"], "ipv4.google.com")
         self.assertEqual(row["ja4"], record["tls"]["ja4"])
         tls = run.stats["counters"]["l7"]["tls"]
-        self.assertEqual(tls, {"client_hellos": 1, "server_hellos": 1, "bad_hello": 0, "lost": 0})
+        self.assertEqual(tls, {"client_hellos": 1, "server_hellos": 1, "bad_hello": 0, "lost": 0,
+                               "certificates": 0, "bad_certificate": 0,
+                               "certificates_dropped": 0})
+        # TLS 1.3 encrypts the Certificate: an empty list, not null.
+        self.assertEqual(record["certificates"], [])
 
 
 if __name__ == "__main__":

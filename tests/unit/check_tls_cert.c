@@ -15,6 +15,7 @@
 #include <strings.h>
 
 #include "core/tls-cert.h"
+#include "core/tls-certificate.h"
 #include "fc-test.h"
 
 #define NS 1000000000LL
@@ -441,6 +442,49 @@ START_TEST(crafted_text_caps)
 }
 END_TEST
 
+/* The compact copy the dissector keeps: the same values, only the texts
+ * present, in a buffer of their exact size. */
+START_TEST(compact_copy_keeps_the_values)
+{
+    ck_assert_uint_le(sizeof(struct fc_tls_certificate), 128);
+    struct blob b = load("tls12-cert-openssl.bin");
+    parse_ok(&b, 3);
+    for (unsigned i = 0; i < 3; i++) {
+        read_ok(i);
+        struct fc_tls_certificate c = { 0 };
+        ck_assert(fc_tls_certificate_set(&c, &cert, i == 2, i));
+        ck_assert(c.parsed && c.client == (i == 2) && c.chain_index == i);
+        ck_assert_uint_eq(c.version, cert.version);
+        ck_assert_uint_eq(c.key_length, cert.key_length);
+        ck_assert(c.has_not_before && c.not_before == cert.not_before);
+        ck_assert(c.has_not_after && c.not_after == cert.not_after);
+        ck_assert_str_eq(fc_tls_certificate_text(&c, FC_TLS_CT_SERIAL), cert.serial);
+        ck_assert_str_eq(fc_tls_certificate_text(&c, FC_TLS_CT_SUBJECT), cert.subject);
+        ck_assert_str_eq(fc_tls_certificate_text(&c, FC_TLS_CT_ISSUER), cert.issuer);
+        ck_assert_str_eq(fc_tls_certificate_text(&c, FC_TLS_CT_SHA256), cert.sha256);
+        ck_assert_ptr_null(fc_tls_certificate_text(&c, FC_TLS_CT_SAN_IP));
+        size_t want = 0;
+        for (int t = 0; t < FC_TLS_CT_COUNT; t++) {
+            const char *s = fc_tls_certificate_text(&c, (enum fc_tls_certificate_text)t);
+            want += s ? strlen(s) + 1 : 0;
+        }
+        ck_assert_uint_eq(c.arena.len, want);
+        ck_assert_uint_eq(c.arena.cap, want);
+        fc_tls_certificate_free(&c);
+    }
+    /* An unreadable certificate: its fingerprints alone. */
+    static const uint8_t junk[] = { 0x30, 0x03, 0x02, 0x01, 0x00 };
+    ck_assert(!fc_tls_cert_read(junk, sizeof junk, &cert));
+    struct fc_tls_certificate c = { 0 };
+    ck_assert(fc_tls_certificate_set(&c, &cert, false, 0));
+    ck_assert(!c.parsed && c.version == 0 && !c.has_not_before);
+    ck_assert_ptr_nonnull(fc_tls_certificate_text(&c, FC_TLS_CT_SHA1));
+    ck_assert_ptr_null(fc_tls_certificate_text(&c, FC_TLS_CT_SUBJECT));
+    fc_tls_certificate_free(&c);
+    free(b.p);
+}
+END_TEST
+
 Suite *make_tls_cert_suite(void)
 {
     Suite *s = suite_create("tls_cert");
@@ -455,6 +499,7 @@ Suite *make_tls_cert_suite(void)
     tcase_add_test(tc, chain_cap_counts_what_is_dropped);
     tcase_add_test(tc, crafted_sans_and_escapes);
     tcase_add_test(tc, crafted_text_caps);
+    tcase_add_test(tc, compact_copy_keeps_the_values);
     suite_add_tcase(s, tc);
     return s;
 }
