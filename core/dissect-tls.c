@@ -61,7 +61,7 @@ static void join_alpn(const struct fc_tls_hello *h, char out[FC_TLS_ALPN_TEXT])
 {
     size_t at = 0;
     out[0] = '\0';
-    for (uint16_t i = 0; i < h->alpn.n; i++) {
+    for (uint16_t i = 0; i < h->alpn.n && at < FC_TLS_ALPN_TEXT; i++) {
         at += (size_t)snprintf(out + at, FC_TLS_ALPN_TEXT - at, "%s%.*s", i ? "," : "",
                                (int)h->alpn.v[i].len, h->alpn.v[i].s);
     }
