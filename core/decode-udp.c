@@ -17,4 +17,5 @@ void fc_decode_udp(struct fc_counters *cnt, struct fc_packet *p, struct fc_curso
     if (!c->short_read && (length < 8 || (whole && length > p->ip.l4_len)))
         fc_count(cnt, FC_CNT_UDP_BAD_LENGTH);
     l4->payload_len = fc_payload_after(p, 8);
+    l4->payload_off = p->ip.l4_off + 8;
 }

@@ -137,9 +137,9 @@ static enum fc_probe probe_request(struct fc_span s)
                                                                             : FC_PROBE_NO;
 }
 
-static enum fc_probe http_probe(unsigned dir, const uint8_t *p, size_t len)
+static enum fc_probe http_probe(const struct fc_probe_ctx *pc, const uint8_t *p, size_t len)
 {
-    (void)dir;
+    (void)pc;
     if (len == 0)
         return FC_PROBE_MORE;
     struct fc_span s = { p, len };

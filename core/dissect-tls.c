@@ -34,9 +34,9 @@ struct tls_state {
 
 /* A record header (RFC 8446 5.1) of a handshake record, then the first
  * byte of a ClientHello or ServerHello. */
-static enum fc_probe tls_probe(unsigned dir, const uint8_t *p, size_t len)
+static enum fc_probe tls_probe(const struct fc_probe_ctx *pc, const uint8_t *p, size_t len)
 {
-    (void)dir;
+    (void)pc;
     static const uint8_t want[] = { 22, 3 };
     size_t have = len < sizeof want ? len : sizeof want;
     if (memcmp(p, want, have) != 0)

@@ -4,10 +4,12 @@
  * core/dissect-registry.c (detection order). A dissector is chosen by the
  * content of a connection's first bytes, never by its port.
  *
- * A dissector receives each direction's reassembled bytes in order
- * (core/reasm-tcp.h) and is told of holes; it reads them only through
- * core/cursor.h, keeps its state in the block the L7 layer allocates
- * (state_size bytes, zeroed) and releases what that state points to.
+ * A TCP dissector receives each direction's reassembled bytes in order
+ * (core/reasm-tcp.h) and is told of holes; a UDP dissector receives each
+ * datagram's payload as it was captured (cut short by the snap length
+ * when it was). A dissector reads bytes only through core/cursor.h, keeps
+ * its state in the block the L7 layer allocates (state_size bytes, zeroed)
+ * and releases what that state points to.
  */
 #ifndef FC_CORE_DISSECT_H
 #define FC_CORE_DISSECT_H
@@ -26,6 +28,15 @@ enum fc_probe {
     FC_PROBE_YES,
 };
 
+/* What a probe knows besides the bytes: the direction (0 is the flow's
+ * initiator) and the ports, as a hint that can make a weak content match
+ * acceptable (nDPI and Suricata do the same); content always decides. */
+struct fc_probe_ctx {
+    unsigned dir;
+    uint16_t client_port; /* the initiator's */
+    uint16_t server_port;
+};
+
 /* What a dissector knows of the moment it is called. */
 struct fc_ua_db;
 
@@ -37,14 +48,15 @@ struct fc_l7_ctx {
 
 struct fc_dissector {
     const char *name; /* the flow's `app` value */
-    uint8_t proto;    /* FC_PROTO_TCP */
-    /* dir 0 is the flow's initiator; bytes are the start of that
-     * direction's stream. */
-    enum fc_probe (*probe)(unsigned dir, const uint8_t *p, size_t len);
+    uint8_t proto;    /* FC_PROTO_TCP or FC_PROTO_UDP */
+    /* TCP: the bytes are the start of the direction's stream (MORE asks
+     * for more); UDP: one datagram's payload (MORE counts as NO). */
+    enum fc_probe (*probe)(const struct fc_probe_ctx *pc, const uint8_t *p, size_t len);
     size_t state_size;
     void (*init)(void *state); /* the state is zeroed before */
     void (*data)(void *state, const struct fc_l7_ctx *ctx, unsigned dir, const uint8_t *p,
                  size_t len);
+    /* TCP only: a hole of len bytes (0: unknown) in the direction's stream. */
     void (*gap)(void *state, const struct fc_l7_ctx *ctx, unsigned dir, uint64_t len);
     /* Optional: true once the dissector wants no more bytes; the
      * connection is then no longer followed (its state stays for emit). */

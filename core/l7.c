@@ -7,7 +7,10 @@
 #include "core/limits.h"
 
 struct fc_l7_flow {
-    struct fc_stream stream;
+    struct fc_stream stream; /* TCP */
+    uint8_t proto;          /* FC_PROTO_TCP or FC_PROTO_UDP */
+    uint16_t client_port;   /* the initiator's, and the other end's: probe hints */
+    uint16_t server_port;
     const struct fc_dissector *d; /* NULL while probing */
     void *state;
     bool off;               /* not followed any more */
@@ -129,12 +132,13 @@ static void choose(struct call *c, const struct fc_dissector *d, unsigned dir, c
 static const struct fc_dissector *run_probes(struct fc_l7_flow *f, unsigned dir,
                                              const uint8_t *bytes, size_t n, bool *more)
 {
+    const struct fc_probe_ctx pc = { dir, f->client_port, f->server_port };
     *more = false;
     for (unsigned i = 0; i < fc_dissector_count; i++) {
         const struct fc_dissector *d = fc_dissectors[i];
-        if (f->excluded[dir] & (1u << i) || d->proto != FC_PROTO_TCP)
+        if (f->excluded[dir] & (1u << i) || d->proto != f->proto)
             continue;
-        enum fc_probe v = d->probe(dir, bytes, n);
+        enum fc_probe v = d->probe(&pc, bytes, n);
         if (v == FC_PROBE_YES)
             return d;
         if (v == FC_PROBE_NO)
@@ -223,23 +227,74 @@ static void on_gap(void *arg, unsigned dir, uint64_t len)
     exclude_direction(c, dir);
 }
 
+/* A UDP datagram's payload: probed while no dissector is chosen (a
+ * direction whose first datagram nothing recognises is not probed again),
+ * then handed to the dissector as it is. */
+static void datagram(struct call *c, unsigned dir, const uint8_t *p, size_t len)
+{
+    struct fc_l7_flow *f = c->f;
+    if (f->first_dir < 0)
+        f->first_dir = (int8_t)dir;
+    if (!f->d) {
+        if (f->excluded[dir] == ALL_EXCLUDED)
+            return;
+        bool more;
+        const struct fc_dissector *d = run_probes(f, dir, p, len, &more);
+        if (d)
+            choose(c, d, dir, p, len);
+        else
+            exclude_direction(c, dir);
+    } else {
+        struct fc_l7_ctx ctx = ctx_of(c);
+        f->d->data(f->state, &ctx, dir, p, len);
+    }
+    check_finished(c);
+}
+
+/* The payload bytes of a packet that were captured. */
+static size_t captured_payload(const struct fc_packet *p)
+{
+    const struct fc_pkt_l4 *l4 = &p->l4;
+    if (l4->payload_off >= p->caplen)
+        return 0;
+    size_t captured = p->caplen - l4->payload_off;
+    return captured < l4->payload_len ? captured : l4->payload_len;
+}
+
+static bool worth_following(const struct fc_packet *p)
+{
+    if (p->l4.payload_len > 0)
+        return true;
+    return p->ip.proto == FC_PROTO_TCP && p->l4.tcp_flags & FC_TCP_SYN;
+}
+
 void fc_l7_packet(struct fc_l7_layer *l, struct fc_l7_flow **slot, unsigned dir,
                   const struct fc_packet *p)
 {
     const struct fc_pkt_l4 *l4 = &p->l4;
     if (!*slot) {
-        if (!(l4->tcp_flags & FC_TCP_SYN) && l4->payload_len == 0)
+        if (!worth_following(p))
             return; /* nothing to follow yet */
         if (!(*slot = fc_pool_get(&l->pool)))
             return;
-        (*slot)->first_dir = -1;
-        fc_count(l->cnt, FC_CNT_L7_STREAMS);
+        struct fc_l7_flow *f = *slot;
+        f->first_dir = -1;
+        f->proto = p->ip.proto;
+        f->client_port = dir ? l4->dport : l4->sport;
+        f->server_port = dir ? l4->sport : l4->dport;
+        fc_count(l->cnt, f->proto == FC_PROTO_TCP ? FC_CNT_L7_STREAMS : FC_CNT_L7_DATAGRAM_FLOWS);
     }
     struct fc_l7_flow *f = *slot;
     if (f->off)
         return;
     f->ts = p->ts;
     struct call c = { l, f };
+    if (f->proto == FC_PROTO_UDP) {
+        /* Payload in IP fragments is not reassembled yet. */
+        if (!p->ip.fragment && l4->payload_len > 0)
+            datagram(&c, dir, p->data + l4->payload_off, captured_payload(p));
+        return;
+    }
     const struct fc_stream_sink sink = { on_data, on_gap, &c };
     if (l4->tcp_flags & FC_TCP_ACK)
         fc_stream_ack(&l->reasm, &f->stream, !dir, l4->ack, &sink);
@@ -247,14 +302,9 @@ void fc_l7_packet(struct fc_l7_layer *l, struct fc_l7_flow **slot, unsigned dir,
         release_if_off(l, f);
         return;
     }
-    uint32_t captured = 0;
-    if (l4->payload_off < p->caplen) {
-        captured = p->caplen - l4->payload_off;
-        if (captured > l4->payload_len)
-            captured = l4->payload_len;
-    }
     fc_stream_segment(&l->reasm, &f->stream, dir, l4->seq, l4->tcp_flags,
-                      p->data + l4->payload_off, captured, l4->payload_len, &sink);
+                      p->data + l4->payload_off, (uint32_t)captured_payload(p), l4->payload_len,
+                      &sink);
     release_if_off(l, f);
 }
 
@@ -262,7 +312,7 @@ void fc_l7_emit(struct fc_l7_layer *l, struct fc_l7_flow *f, struct fc_flow_reco
 {
     struct call c = { l, f };
     f->ts = r->last_ts;
-    if (last && !f->off) {
+    if (last && !f->off && f->proto == FC_PROTO_TCP) {
         const struct fc_stream_sink sink = { on_data, on_gap, &c };
         fc_stream_flush(&l->reasm, &f->stream, &sink);
         release_if_off(l, f);

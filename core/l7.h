@@ -1,7 +1,8 @@
 /*
  * The L7 layer of a flow table: follows TCP connections' byte streams
- * (core/reasm-tcp.h), picks a dissector by the content of their first
- * bytes (core/dissect.h) and lets it fill the flow record's L7 part.
+ * (core/reasm-tcp.h) and UDP flows' datagrams, picks a dissector by the
+ * content of their first bytes (core/dissect.h) and lets it fill the flow
+ * record's L7 part.
  *
  * Per connection, state is taken only once there is something to follow
  * (a SYN or payload) from a pool, and dropped as soon as no dissector
@@ -34,8 +35,9 @@ struct fc_l7_flow;
 void fc_l7_init(struct fc_l7_layer *l, const struct fc_l7_config *cfg, struct fc_counters *cnt);
 void fc_l7_destroy(struct fc_l7_layer *l);
 
-/* One TCP packet of a flow, in direction `dir` (0 = initiator); `*slot` is
- * the flow's L7 state, taken here when needed. */
+/* One TCP packet (with its header) or UDP datagram (with its ports) of a
+ * flow, in direction `dir` (0 = initiator); `*slot` is the flow's L7
+ * state, taken here when needed. */
 void fc_l7_packet(struct fc_l7_layer *l, struct fc_l7_flow **slot, unsigned dir,
                   const struct fc_packet *p);
 

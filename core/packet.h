@@ -56,7 +56,7 @@ struct fc_pkt_l4 {
     uint16_t sport;      /* ICMP: type; see decode-icmp.c for the mapping */
     uint16_t dport;      /* ICMP: counterpart type, or code when one-way */
     uint32_t payload_len;/* transport payload bytes the headers state */
-    uint32_t payload_off;/* TCP with a header: offset of the payload in the packet */
+    uint32_t payload_off;/* TCP with a header, UDP: offset of the payload in the packet */
     /* TCP only, valid when has_tcp_header. */
     bool has_tcp_header;
     uint8_t tcp_flags;

@@ -29,8 +29,8 @@ static void set_time(struct fc_value *v, bool present, fc_time t)
     }
 }
 
-#define GET(name) FC_ARENA_GET(struct fc_tls_certificate, c, name)
-#define SET(name) FC_ARENA_SET(struct fc_tls_certificate, c, name)
+#define GET(name) FC_ITEM_GET(struct fc_tls_certificate, c, name)
+#define SET(name) FC_ITEM_SET(struct fc_tls_certificate, c, name)
 
 GET(side)
 {
@@ -72,7 +72,7 @@ SET(key_length) { c->key_length = (uint32_t)v->u; }
 /* ---- the table ------------------------------------------------------------ */
 
 static const struct fc_arena_source sources[FC_CERT_FIELD_COUNT] = {
-#define SOURCE_TEXT(which) { FC_TLS_CT_##which, NULL, NULL } FC_ARENA_DROP
+#define SOURCE_TEXT(which) { FC_TLS_CT_##which, NULL, NULL } FC_ITEM_DROP
 #define SOURCE_OWN FC_ARENA_OWN
 #define FC_CERT_FIELD(name, source, ipfix) [FC_CF_##name] = SOURCE_##source(name),
 #include "formats/certificate-fields.def"

@@ -42,8 +42,8 @@ static fc_time time_of(const struct fc_value *v)
     return v->kind == FC_VALUE_TIME ? v->ns : FC_TIME_UNKNOWN;
 }
 
-#define GET(name) FC_ARENA_GET(struct fc_http_tx, tx, name)
-#define SET(name) FC_ARENA_SET(struct fc_http_tx, tx, name)
+#define GET(name) FC_ITEM_GET(struct fc_http_tx, tx, name)
+#define SET(name) FC_ITEM_SET(struct fc_http_tx, tx, name)
 
 GET(request_content_length)
 {
@@ -119,7 +119,7 @@ SET(gap) { tx->gap = v->b; }
 /* ---- the table ------------------------------------------------------------ */
 
 static const struct fc_arena_source sources[FC_HTTP_FIELD_COUNT] = {
-#define SOURCE_TEXT(which) { FC_HTTP_##which, NULL, NULL } FC_ARENA_DROP
+#define SOURCE_TEXT(which) { FC_HTTP_##which, NULL, NULL } FC_ITEM_DROP
 #define SOURCE_OWN FC_ARENA_OWN
 #define FC_HTTP_FIELD(name, group, source, ipfix) [FC_HF_##name] = SOURCE_##source(name),
 #include "formats/http-fields.def"

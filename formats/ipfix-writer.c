@@ -37,8 +37,25 @@
 #define IE_BIFLOW_DIRECTION 239
 #define IE_FLOW_END_REASON 136
 
+/* Which fields a template has: a bitset, by template kind (below). */
+#define SHAPE_BITS (FC_FIELD_COUNT > FC_SECTION_MAX_FIELDS ? FC_FIELD_COUNT + 1 : FC_SECTION_MAX_FIELDS)
+#define SHAPE_WORDS ((SHAPE_BITS + 63) / 64)
+struct shape {
+    uint64_t w[SHAPE_WORDS];
+};
+
+static inline void shape_set(struct shape *s, unsigned bit)
+{
+    s->w[bit / 64] |= UINT64_C(1) << (bit % 64);
+}
+
+static inline bool shape_has(const struct shape *s, unsigned bit)
+{
+    return s->w[bit / 64] >> (bit % 64) & 1;
+}
+
 struct template {
-    uint64_t shape; /* which fields the template has, by kind (below) */
+    struct shape shape;
     const struct fc_section *section;
     uint16_t id;
     uint8_t kind;
@@ -62,9 +79,6 @@ struct ipfix_writer {
     unsigned ntemplates;
     uint8_t record[FC_IPFIX_MAX_MESSAGE]; /* one encoded record */
 };
-
-_Static_assert(FC_FIELD_COUNT < 63, "template shapes are 64-bit masks");
-_Static_assert(FC_SECTION_MAX_FIELDS <= 64, "item template shapes are 64-bit masks");
 
 /* ---- byte building ---------------------------------------------------- */
 
@@ -309,40 +323,41 @@ static void start_file(struct ipfix_writer *w)
 /* ---- templates ---------------------------------------------------------- */
 
 enum template_kind {
-    KIND_FLOW, /* shape: bit i field i; bit 63 IPv6 addresses */
+    KIND_FLOW, /* shape: bit i field i; bit FC_FIELD_COUNT IPv6 addresses */
     KIND_ITEM, /* an item of `section`; shape: bit i its field i */
     KIND_MORE  /* a continuation record of `section`'s list: fixed */
 };
 
-static uint64_t shape_of(const struct fc_row *row)
+static struct shape shape_of(const struct fc_row *row)
 {
-    uint64_t shape = 0;
-    for (int i = 0; i < FC_FIELD_COUNT; i++) {
+    struct shape shape = { { 0 } };
+    for (unsigned i = 0; i < FC_FIELD_COUNT; i++) {
         if (row->v[i].kind != FC_VALUE_NULL &&
             fc_ipfix_fields[i].place != FC_IPFIX_PLACE_DERIVED)
-            shape |= UINT64_C(1) << i;
+            shape_set(&shape, i);
     }
     if (row->v[FC_F_get_src_ip].kind == FC_VALUE_IPV6)
-        shape |= UINT64_C(1) << 63;
+        shape_set(&shape, FC_FIELD_COUNT);
     return shape;
 }
 
-static uint64_t item_shape_of(const struct fc_value *v, unsigned n)
+static struct shape item_shape_of(const struct fc_value *v, unsigned n)
 {
-    uint64_t shape = 0;
+    struct shape shape = { { 0 } };
     for (unsigned i = 0; i < n; i++) {
         if (v[i].kind != FC_VALUE_NULL)
-            shape |= UINT64_C(1) << i;
+            shape_set(&shape, i);
     }
     return shape;
 }
 
 static struct template *template_for(struct ipfix_writer *w, enum template_kind kind,
-                                     const struct fc_section *section, uint64_t shape)
+                                     const struct fc_section *section, struct shape shape)
 {
     for (unsigned i = 0; i < w->ntemplates; i++) {
         struct template *t = &w->templates[i];
-        if (t->kind == kind && t->section == section && t->shape == shape)
+        if (t->kind == kind && t->section == section &&
+            memcmp(&t->shape, &shape, sizeof shape) == 0)
             return t;
     }
     if (w->ntemplates == MAX_TEMPLATES)
@@ -383,7 +398,7 @@ static uint16_t emit_specs(struct buf *b, const struct template *t, const struct
     }
     unsigned n = t->kind == KIND_FLOW ? FC_FIELD_COUNT : t->section->nfields;
     for (unsigned i = 0; i < n; i++) {
-        if (!(t->shape & (UINT64_C(1) << i)))
+        if (!shape_has(&t->shape, i))
             continue;
         if (t->kind == KIND_FLOW)
             fc_ipfix_field_ie((enum fc_field_id)i, row->v[i].kind, &pen, &id);
@@ -448,10 +463,10 @@ static void emit_text(struct buf *b, const char *s, size_t cap)
 }
 
 static void emit_item(struct buf *b, const struct fc_section *s, const struct fc_value *v,
-                      uint64_t shape, size_t text_cap)
+                      const struct shape *shape, size_t text_cap)
 {
     for (unsigned i = 0; i < s->nfields; i++) {
-        if (!(shape & (UINT64_C(1) << i)))
+        if (!shape_has(shape, i))
             continue;
         uint32_t pen;
         uint16_t id;
@@ -495,7 +510,7 @@ static int emit_items(struct ipfix_writer *w, struct buf *b, const struct fc_val
     while (*next < list->u && !b->overflow) {
         struct fc_value v[FC_SECTION_MAX_FIELDS];
         item_values(s, list, *next, text_cap, v);
-        uint64_t shape = item_shape_of(v, s->nfields);
+        struct shape shape = item_shape_of(v, s->nfields);
         struct template *t = template_for(w, KIND_ITEM, s, shape);
         if (!t || send_template(w, t, row) != 0)
             return -1;
@@ -510,7 +525,7 @@ static int emit_items(struct ipfix_writer *w, struct buf *b, const struct fc_val
             emit_be(b, t->id, 2);
             emit_be(b, 0, 2);
         }
-        emit_item(b, s, v, shape, text_cap);
+        emit_item(b, s, v, &shape, text_cap);
         if (b->overflow) { /* it does not fit: it goes in the next record */
             b->len = mark;
             b->overflow = false;
@@ -549,7 +564,8 @@ static int put_record(struct ipfix_writer *w, const struct template *t, size_t n
 static int write_continuations(struct ipfix_writer *w, const struct fc_value *list,
                                uint64_t next, const struct fc_row *row)
 {
-    struct template *more = template_for(w, KIND_MORE, fc_sections[list->section], 0);
+    struct template *more =
+        template_for(w, KIND_MORE, fc_sections[list->section], (struct shape){ { 0 } });
     while (next < list->u) {
         if (!more || send_template(w, more, row) != 0)
             return -1;
@@ -571,8 +587,8 @@ static int write_records(struct ipfix_writer *w, struct template *t, const struc
 {
     uint64_t next[FC_SECTION_COUNT] = { 0 };
     struct buf b = { w->record, 0, RECORD_MAX, false };
-    for (int i = 0; i < FC_FIELD_COUNT; i++) {
-        if (!(t->shape & (UINT64_C(1) << i)))
+    for (unsigned i = 0; i < FC_FIELD_COUNT; i++) {
+        if (!shape_has(&t->shape, i))
             continue;
         const struct fc_value *v = &row->v[i];
         if (v->kind != FC_VALUE_ITEMS) {
@@ -585,7 +601,7 @@ static int write_records(struct ipfix_writer *w, struct template *t, const struc
         /* Room for the lists after this one (header and count) and the
          * two closing fields. */
         size_t after = 2;
-        for (int j = i + 1; j < FC_FIELD_COUNT; j++)
+        for (unsigned j = i + 1; j < FC_FIELD_COUNT; j++)
             after += row->v[j].kind == FC_VALUE_ITEMS ? 8 : 0;
         b.cap = RECORD_MAX - after - 4;
         if (emit_items(w, &b, v, &next[v->section], false, row) != 0)

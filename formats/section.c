@@ -1,6 +1,7 @@
 /* The sections of the flow record: see section.h. */
 #include "formats/section.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "core/text-arena.h"
@@ -55,4 +56,32 @@ bool fc_arena_item_from_values(const struct fc_arena_source *src, unsigned n, vo
             return false;
     }
     return true;
+}
+
+void fc_fixed_item_values(const struct fc_fixed_source *src, unsigned n, const void *item,
+                          struct fc_value *v)
+{
+    memset(v, 0, n * sizeof *v);
+    for (unsigned f = 0; f < n; f++) {
+        if (!src[f].size) {
+            src[f].get(item, &v[f]);
+            continue;
+        }
+        const char *s = (const char *)item + src[f].offset;
+        if (s[0]) {
+            v[f].kind = FC_VALUE_STRING;
+            v[f].s = s;
+        }
+    }
+}
+
+void fc_fixed_item_from_values(const struct fc_fixed_source *src, unsigned n, void *item,
+                               const struct fc_value *v)
+{
+    for (unsigned f = 0; f < n; f++) {
+        if (!src[f].size)
+            src[f].set(item, &v[f]);
+        else if (v[f].kind == FC_VALUE_STRING)
+            snprintf((char *)item + src[f].offset, src[f].size, "%s", v[f].s);
+    }
 }

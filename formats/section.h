@@ -9,6 +9,8 @@
 #ifndef FC_FORMATS_SECTION_H
 #define FC_FORMATS_SECTION_H
 
+#include <stddef.h>
+
 #include "core/l7-items.h"
 #include "formats/ipfix.h"
 
@@ -40,8 +42,23 @@ struct fc_section {
 
 extern const struct fc_section *const fc_sections[FC_SECTION_COUNT];
 
-/* ---- items that keep their texts in a text arena (core/text-arena.h) ----
- * Each field is a text slot of the item, or has its own functions. */
+/* ---- helpers for a section's values functions ----------------------------
+ * A section's .def lists each field's source: a text slot or member of the
+ * item, or OWN, a get_<name> and set_<name> in the section's file, taking
+ * the item as `type *var` (each a typed function behind the untyped one). */
+#define FC_ITEM_GET(type, var, name)                                                       \
+    static void get_##name##_of(const type *var, struct fc_value *v);                       \
+    static void get_##name(const void *item, struct fc_value *v) { get_##name##_of(item, v); } \
+    static void get_##name##_of(const type *var, struct fc_value *v)
+#define FC_ITEM_SET(type, var, name)                                                       \
+    static void set_##name##_of(type *var, const struct fc_value *v);                       \
+    static void set_##name(void *item, const struct fc_value *v) { set_##name##_of(item, v); } \
+    static void set_##name##_of(type *var, const struct fc_value *v)
+/* Drops a TEXT row's trailing (name) when the .def's source column is
+ * pasted: a file defines SOURCE_TEXT(x) as { ... } FC_ITEM_DROP. */
+#define FC_ITEM_DROP(name)
+
+/* Items that keep their texts in a text arena (core/text-arena.h). */
 struct fc_text_arena;
 
 struct fc_arena_source {
@@ -49,22 +66,6 @@ struct fc_arena_source {
     void (*get)(const void *item, struct fc_value *v);
     void (*set)(void *item, const struct fc_value *v);
 };
-
-/* The get_<name> and set_<name> of an OWN field, taking the item as
- * `type *var` (each a typed function behind the untyped one). */
-#define FC_ARENA_GET(type, var, name)                                                      \
-    static void get_##name##_of(const type *var, struct fc_value *v);                       \
-    static void get_##name(const void *item, struct fc_value *v) { get_##name##_of(item, v); } \
-    static void get_##name##_of(const type *var, struct fc_value *v)
-#define FC_ARENA_SET(type, var, name)                                                      \
-    static void set_##name##_of(type *var, const struct fc_value *v);                       \
-    static void set_##name(void *item, const struct fc_value *v) { set_##name##_of(item, v); } \
-    static void set_##name##_of(type *var, const struct fc_value *v)
-
-/* For a section's table of sources, pasted to the .def column `source`:
- * a file defines SOURCE_TEXT(x) as { <its slot x>, NULL, NULL } FC_ARENA_DROP
- * (dropping a TEXT row's trailing (name)) and SOURCE_OWN as FC_ARENA_OWN. */
-#define FC_ARENA_DROP(name)
 #define FC_ARENA_OWN(name) { -1, get_##name, set_##name }
 
 /* The values of an item (slots and arena are its texts'), one per field. */
@@ -74,6 +75,23 @@ void fc_arena_item_values(const struct fc_arena_source *src, unsigned n, const v
 /* The inverse, into a zeroed item; false when out of memory. */
 bool fc_arena_item_from_values(const struct fc_arena_source *src, unsigned n, void *item,
                                struct fc_text_arena *arena, uint32_t *slots,
+                               const struct fc_value *v);
+
+/* Items whose texts are NUL-terminated char arrays of their own (empty:
+ * null); a text read back longer than its array is cut. */
+struct fc_fixed_source {
+    size_t offset; /* of a text member, when size > 0 */
+    size_t size;
+    void (*get)(const void *item, struct fc_value *v); /* else these */
+    void (*set)(void *item, const struct fc_value *v);
+};
+#define FC_FIXED_TEXT(type, member) \
+    { offsetof(type, member), sizeof((type *)0)->member, NULL, NULL } FC_ITEM_DROP
+#define FC_FIXED_OWN(name) { 0, 0, get_##name, set_##name }
+
+void fc_fixed_item_values(const struct fc_fixed_source *src, unsigned n, const void *item,
+                          struct fc_value *v);
+void fc_fixed_item_from_values(const struct fc_fixed_source *src, unsigned n, void *item,
                                const struct fc_value *v);
 
 /* The section fields are the last of fields.def, in the order of

@@ -21,8 +21,8 @@ static void set_time(struct fc_value *v, bool present, fc_time t)
     }
 }
 
-#define GET(name) static void get_##name(const struct fc_tls_info *t, struct fc_value *v)
-#define SET(name) static void set_##name(struct fc_tls_info *t, const struct fc_value *v)
+#define GET(name) FC_ITEM_GET(struct fc_tls_info, t, name)
+#define SET(name) FC_ITEM_SET(struct fc_tls_info, t, name)
 
 GET(sni)
 {
@@ -69,22 +69,9 @@ SET(handshake_time)
 
 /* ---- the table ------------------------------------------------------------ */
 
-typedef void (*getter_fn)(const struct fc_tls_info *, struct fc_value *);
-typedef void (*setter_fn)(struct fc_tls_info *, const struct fc_value *);
-
-/* A TEXT row is a member of struct fc_tls_info (offset, size); an OWN row
- * has functions. The DROP trick is http-fields.c's. */
-static const struct {
-    size_t offset;
-    size_t size;
-    getter_fn get;
-    setter_fn set;
-} sources[FC_TLS_FIELD_COUNT] = {
-#define DROP(name)
-#define SOURCE_TEXT(member)                                                                     \
-    { offsetof(struct fc_tls_info, member), sizeof((struct fc_tls_info *)0)->member, NULL, NULL } \
-    DROP
-#define SOURCE_OWN(name) { 0, 0, get_##name, set_##name }
+static const struct fc_fixed_source sources[FC_TLS_FIELD_COUNT] = {
+#define SOURCE_TEXT(member) FC_FIXED_TEXT(struct fc_tls_info, member)
+#define SOURCE_OWN FC_FIXED_OWN
 #define FC_TLS_FIELD(name, source, ipfix) [FC_TF_##name] = SOURCE_##source(name),
 #include "formats/tls-fields.def"
 #undef FC_TLS_FIELD
@@ -92,30 +79,12 @@ static const struct {
 
 static void handshake_values(const void *item, struct fc_value *v)
 {
-    const struct fc_tls_info *t = item;
-    memset(v, 0, FC_TLS_FIELD_COUNT * sizeof *v);
-    for (int f = 0; f < FC_TLS_FIELD_COUNT; f++) {
-        if (sources[f].get) {
-            sources[f].get(t, &v[f]);
-            continue;
-        }
-        const char *s = (const char *)t + sources[f].offset;
-        if (s[0]) {
-            v[f].kind = FC_VALUE_STRING;
-            v[f].s = s;
-        }
-    }
+    fc_fixed_item_values(sources, FC_TLS_FIELD_COUNT, item, v);
 }
 
 static bool handshake_from_values(void *item, const struct fc_value *v)
 {
-    struct fc_tls_info *t = item;
-    for (int f = 0; f < FC_TLS_FIELD_COUNT; f++) {
-        if (sources[f].set)
-            sources[f].set(t, &v[f]);
-        else if (v[f].kind == FC_VALUE_STRING)
-            snprintf((char *)t + sources[f].offset, sources[f].size, "%s", v[f].s);
-    }
+    fc_fixed_item_from_values(sources, FC_TLS_FIELD_COUNT, item, v);
     return true;
 }
 
