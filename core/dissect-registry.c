@@ -5,11 +5,13 @@
 #include "core/dissect.h"
 
 extern const struct fc_dissector fc_dissector_http;
+extern const struct fc_dissector fc_dissector_ssh;
 extern const struct fc_dissector fc_dissector_tls;
 
 const struct fc_dissector *const fc_dissectors[] = {
     &fc_dissector_http,
     &fc_dissector_tls,
+    &fc_dissector_ssh,
 };
 
 const unsigned fc_dissector_count = sizeof fc_dissectors / sizeof fc_dissectors[0];

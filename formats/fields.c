@@ -248,6 +248,7 @@ static void set_items(struct fc_value *v, const struct fc_flow_record *r, enum f
 GETTER(get_http) { set_items(v, x->r, FC_SECTION_HTTP); }
 GETTER(get_tls) { set_items(v, x->r, FC_SECTION_TLS); }
 GETTER(get_certificates) { set_items(v, x->r, FC_SECTION_CERTIFICATES); }
+GETTER(get_ssh) { set_items(v, x->r, FC_SECTION_SSH); }
 
 GETTER(get_end_reason)
 {

@@ -8,12 +8,14 @@
 
 #include "formats/certificate-fields.h"
 #include "formats/http-fields.h"
+#include "formats/ssh-fields.h"
 #include "formats/tls-fields.h"
 
 const struct fc_section *const fc_sections[FC_SECTION_COUNT] = {
     [FC_SECTION_HTTP] = &fc_section_http,
     [FC_SECTION_TLS] = &fc_section_tls,
     [FC_SECTION_CERTIFICATES] = &fc_section_certificates,
+    [FC_SECTION_SSH] = &fc_section_ssh,
 };
 
 const struct fc_section *fc_field_section(enum fc_field_id f)
