@@ -599,7 +599,8 @@ static void start(uint16_t qd, uint16_t an, uint16_t ar)
     put_u16(ar);
 }
 
-#define PUT(...) put_bytes((const uint8_t[]){ __VA_ARGS__ }, sizeof((const uint8_t[]){ __VA_ARGS__ }))
+#define PUT(...) \
+    put_bytes((const uint8_t[]){ __VA_ARGS__ }, sizeof((const uint8_t[]){ __VA_ARGS__ }))
 
 /* Type and class of a question (A, IN). */
 static void put_qtail(void)
@@ -811,9 +812,8 @@ START_TEST(long_data_is_cut_whole)
     start(0, 1, 0);
     PUT(0, 0, 16, 0, 1, 0, 0, 0, 0);
     put_u16(40 * 256);
-    for (int i = 0; i < 40; i++) {
+    for (int i = 0; i < 40; i++)
         put_label(1, 255);
-    }
     ck_assert_int_eq(parse(buf, blen), FC_DNS_OK);
     const struct got_rr *r = &got.rr[0];
     ck_assert(r->cut && !r->raw);
@@ -859,13 +859,11 @@ static const struct {
     const uint8_t *p;
     size_t len;
 } valid[] = {
-    { txt_spf, sizeof txt_spf },     { mx_google, sizeof mx_google },
-    { ptr_twtelecom, sizeof ptr_twtelecom }, { cname_google, sizeof cname_google },
-    { any_isc, sizeof any_isc },     { ns_isc, sizeof ns_isc },
-    { srv_nxdomain, sizeof srv_nxdomain }, { soa_oisf, sizeof soa_oisf },
-    { txt_flickr, sizeof txt_flickr }, { tcp_google, sizeof tcp_google },
-    { svcb, sizeof svcb },           { misc, sizeof misc },
-    { mdns, sizeof mdns },
+#define MSG(a) { a, sizeof a }
+    MSG(txt_spf), MSG(mx_google),    MSG(ptr_twtelecom), MSG(cname_google), MSG(any_isc),
+    MSG(ns_isc),  MSG(srv_nxdomain), MSG(soa_oisf),      MSG(txt_flickr),   MSG(tcp_google),
+    MSG(svcb),    MSG(misc),         MSG(mdns),
+#undef MSG
 };
 
 /* Every prefix of every message, from a buffer of exactly its size (ASan
