@@ -90,6 +90,16 @@
  * certificate chain is the longest; 64 KiB holds common chains). */
 #define FC_TLS_MSG_MAX 65536u
 
+/* DNS (core/dissect-dns.c). A query waits this long for its response
+ * before a record reports it unanswered (resolvers give up after about
+ * 5 s per try and a few tries; Zeek's dns_max_queries-era timeouts are of
+ * the same order); the flow's last record reports every query. At most
+ * FC_DNS_MAX_TX transactions and FC_DNS_MAX_RECORDS resource records wait
+ * in one flow between two records; beyond, they are counted, not kept. */
+#define FC_DNS_QUERY_TIMEOUT_NS (30 * FC_NS_PER_SEC)
+#define FC_DNS_MAX_TX 65536u
+#define FC_DNS_MAX_RECORDS 262144u
+
 /* User-agent analysis (core/useragent.c): distinct strings cached (a
  * power of two; the cache starts over when half full), and the longest
  * part kept (browser, OS or device names are short; this bounds what a

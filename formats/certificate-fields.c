@@ -13,22 +13,6 @@ static const struct fc_section_field fields[FC_CERT_FIELD_COUNT] = {
 
 /* ---- the fields that are not plain texts: get_<name>, set_<name> -------- */
 
-static void set_uint(struct fc_value *v, bool present, uint64_t n)
-{
-    if (present) {
-        v->kind = FC_VALUE_UINT;
-        v->u = n;
-    }
-}
-
-static void set_time(struct fc_value *v, bool present, fc_time t)
-{
-    if (present) {
-        v->kind = FC_VALUE_TIME;
-        v->ns = t;
-    }
-}
-
 #define GET(name) FC_ITEM_GET(struct fc_tls_certificate, c, name)
 #define SET(name) FC_ITEM_SET(struct fc_tls_certificate, c, name)
 
@@ -39,7 +23,7 @@ GET(side)
 }
 SET(side) { c->client = v->kind == FC_VALUE_STRING && strcmp(v->s, "client") == 0; }
 
-GET(chain_index) { set_uint(v, true, c->chain_index); }
+GET(chain_index) { fc_value_uint(v, true, c->chain_index); }
 SET(chain_index) { c->chain_index = (uint8_t)v->u; }
 
 GET(parsed)
@@ -49,24 +33,24 @@ GET(parsed)
 }
 SET(parsed) { c->parsed = v->b; }
 
-GET(version) { set_uint(v, c->version != 0, c->version); }
+GET(version) { fc_value_uint(v, c->version != 0, c->version); }
 SET(version) { c->version = (uint8_t)v->u; }
 
-GET(not_before) { set_time(v, c->has_not_before, c->not_before); }
+GET(not_before) { fc_value_time(v, c->has_not_before, c->not_before); }
 SET(not_before)
 {
     c->has_not_before = v->kind == FC_VALUE_TIME;
     c->not_before = v->ns;
 }
 
-GET(not_after) { set_time(v, c->has_not_after, c->not_after); }
+GET(not_after) { fc_value_time(v, c->has_not_after, c->not_after); }
 SET(not_after)
 {
     c->has_not_after = v->kind == FC_VALUE_TIME;
     c->not_after = v->ns;
 }
 
-GET(key_length) { set_uint(v, c->key_length != 0, c->key_length); }
+GET(key_length) { fc_value_uint(v, c->key_length != 0, c->key_length); }
 SET(key_length) { c->key_length = (uint32_t)v->u; }
 
 /* ---- the table ------------------------------------------------------------ */

@@ -13,14 +13,6 @@ static const struct fc_section_field fields[FC_TLS_FIELD_COUNT] = {
 #undef FC_TLS_FIELD
 };
 
-static void set_time(struct fc_value *v, bool present, fc_time t)
-{
-    if (present) {
-        v->kind = FC_VALUE_TIME;
-        v->ns = t;
-    }
-}
-
 #define GET(name) FC_ITEM_GET(struct fc_tls_info, t, name)
 #define SET(name) FC_ITEM_SET(struct fc_tls_info, t, name)
 
@@ -39,14 +31,14 @@ SET(sni)
 }
 
 /* The hellos' times say which hellos were read. */
-GET(client_hello_time) { set_time(v, t->client_hello, t->client_hello_ts); }
+GET(client_hello_time) { fc_value_time(v, t->client_hello, t->client_hello_ts); }
 SET(client_hello_time)
 {
     t->client_hello = v->kind == FC_VALUE_TIME;
     t->client_hello_ts = v->ns;
 }
 
-GET(server_hello_time) { set_time(v, t->server_hello, t->server_hello_ts); }
+GET(server_hello_time) { fc_value_time(v, t->server_hello, t->server_hello_ts); }
 SET(server_hello_time)
 {
     t->server_hello = v->kind == FC_VALUE_TIME;

@@ -38,6 +38,39 @@ struct fc_value {
     enum fc_section_id section;
 };
 
+/* Setters for the getters of sections: nothing (null) unless present. */
+static inline void fc_value_uint(struct fc_value *v, bool present, uint64_t n)
+{
+    if (present) {
+        v->kind = FC_VALUE_UINT;
+        v->u = n;
+    }
+}
+
+static inline void fc_value_time(struct fc_value *v, bool present, fc_time t)
+{
+    if (present) {
+        v->kind = FC_VALUE_TIME;
+        v->ns = t;
+    }
+}
+
+static inline void fc_value_seconds(struct fc_value *v, bool present, fc_time ns)
+{
+    if (present) {
+        v->kind = FC_VALUE_SECONDS;
+        v->ns = ns;
+    }
+}
+
+static inline void fc_value_bool(struct fc_value *v, bool present, bool b)
+{
+    if (present) {
+        v->kind = FC_VALUE_BOOL;
+        v->b = b;
+    }
+}
+
 #define FC_VALUE_TEXT 64 /* room for any non-string value's text */
 
 /* The value as text for STRING, TIME, IPV4, IPV6, MAC and TCP_FLAGS (buf
