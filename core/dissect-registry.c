@@ -7,6 +7,8 @@
 extern const struct fc_dissector fc_dissector_dns_tcp;
 extern const struct fc_dissector fc_dissector_dns_udp;
 extern const struct fc_dissector fc_dissector_http;
+extern const struct fc_dissector fc_dissector_icmp;
+extern const struct fc_dissector fc_dissector_icmp6;
 extern const struct fc_dissector fc_dissector_ssh;
 extern const struct fc_dissector fc_dissector_tls;
 
@@ -16,6 +18,8 @@ const struct fc_dissector *const fc_dissectors[] = {
     &fc_dissector_ssh,
     &fc_dissector_dns_tcp,
     &fc_dissector_dns_udp,
+    &fc_dissector_icmp,
+    &fc_dissector_icmp6,
 };
 
 const unsigned fc_dissector_count = sizeof fc_dissectors / sizeof fc_dissectors[0];

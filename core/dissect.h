@@ -47,7 +47,7 @@ struct fc_l7_ctx {
 };
 
 struct fc_dissector {
-    const char *name; /* the flow's `app` value */
+    const char *name; /* the flow's `app` value (NULL: none, as for ICMP) */
     uint8_t proto;    /* FC_PROTO_TCP or FC_PROTO_UDP */
     /* TCP: the bytes are the start of the direction's stream (MORE asks
      * for more); UDP: one datagram's payload (MORE counts as NO). */

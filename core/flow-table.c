@@ -375,7 +375,9 @@ void fc_flow_table_packet(struct fc_flow_table *t, const struct fc_packet *p,
             fc_dqueue_append(&t->closing, &f->link);
             return;
         }
-    } else if (k->proto == FC_PROTO_UDP && t->l7.enabled && p->l4.has_ports) {
+    } else if (t->l7.enabled && p->l4.has_ports &&
+               (k->proto == FC_PROTO_UDP || k->proto == FC_PROTO_ICMP ||
+                k->proto == FC_PROTO_ICMP6)) {
         fc_l7_packet(&t->l7, &f->l7, dir, p);
     }
     if (!f->closing) {

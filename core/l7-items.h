@@ -17,6 +17,8 @@ enum fc_section_id {
     FC_SECTION_SSH,  /* struct fc_ssh_info (core/ssh-info.h), at most one */
     FC_SECTION_DNS,  /* struct fc_dns_tx (core/dns-tx.h) */
     FC_SECTION_DNS_RECORDS, /* struct fc_dns_record (core/dns-tx.h) */
+    FC_SECTION_ICMP, /* struct fc_icmp_info (core/icmp-info.h), at most one */
+    FC_SECTION_ICMP_QUOTED, /* struct fc_icmp_quoted (core/icmp-info.h) */
     FC_SECTION_COUNT
 };
 

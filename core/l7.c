@@ -261,8 +261,19 @@ static size_t captured_payload(const struct fc_packet *p)
     return captured < l4->payload_len ? captured : l4->payload_len;
 }
 
+/* The captured bytes of an ICMP message. */
+static size_t captured_message(const struct fc_packet *p)
+{
+    if (p->ip.l4_off >= p->caplen)
+        return 0;
+    size_t captured = p->caplen - p->ip.l4_off;
+    return captured < p->ip.l4_len ? captured : p->ip.l4_len;
+}
+
 static bool worth_following(const struct fc_packet *p)
 {
+    if (p->ip.proto == FC_PROTO_ICMP || p->ip.proto == FC_PROTO_ICMP6)
+        return true;
     if (p->l4.payload_len > 0)
         return true;
     return p->ip.proto == FC_PROTO_TCP && p->l4.tcp_flags & FC_TCP_SYN;
@@ -295,6 +306,11 @@ void fc_l7_packet(struct fc_l7_layer *l, struct fc_l7_flow **slot, unsigned dir,
             datagram(&c, dir, p->data + l4->payload_off, captured_payload(p));
         return;
     }
+    if (f->proto != FC_PROTO_TCP) { /* ICMP: the message from its type on */
+        if (!p->ip.fragment)
+            datagram(&c, dir, p->data + p->ip.l4_off, captured_message(p));
+        return;
+    }
     const struct fc_stream_sink sink = { on_data, on_gap, &c };
     if (l4->tcp_flags & FC_TCP_ACK)
         fc_stream_ack(&l->reasm, &f->stream, !dir, l4->ack, &sink);
@@ -320,7 +336,7 @@ void fc_l7_emit(struct fc_l7_layer *l, struct fc_l7_flow *f, struct fc_flow_reco
     if (!f->d)
         return;
     struct fc_l7_ctx ctx = ctx_of(&c);
-    r->app = f->d->name;
+    r->app = f->d->name; /* NULL for ICMP, which is not an application */
     f->d->emit(f->state, &ctx, r, last);
 }
 

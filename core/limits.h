@@ -100,6 +100,11 @@
 #define FC_DNS_MAX_TX 65536u
 #define FC_DNS_MAX_RECORDS 262144u
 
+/* ICMP (core/dissect-icmp.c): distinct quoted flows kept per ICMP error
+ * flow between two records (a scan answered by port-unreachables quotes
+ * one flow per probed port); beyond, they are counted, not kept. */
+#define FC_ICMP_MAX_QUOTED 4096u
+
 /* User-agent analysis (core/useragent.c): distinct strings cached (a
  * power of two; the cache starts over when half full), and the longest
  * part kept (browser, OS or device names are short; this bounds what a

@@ -251,6 +251,8 @@ GETTER(get_certificates) { set_items(v, x->r, FC_SECTION_CERTIFICATES); }
 GETTER(get_ssh) { set_items(v, x->r, FC_SECTION_SSH); }
 GETTER(get_dns) { set_items(v, x->r, FC_SECTION_DNS); }
 GETTER(get_dns_records) { set_items(v, x->r, FC_SECTION_DNS_RECORDS); }
+GETTER(get_icmp) { set_items(v, x->r, FC_SECTION_ICMP); }
+GETTER(get_icmp_quoted) { set_items(v, x->r, FC_SECTION_ICMP_QUOTED); }
 
 GETTER(get_end_reason)
 {

@@ -10,6 +10,8 @@
 #include "formats/dns-fields.h"
 #include "formats/dns-record-fields.h"
 #include "formats/http-fields.h"
+#include "formats/icmp-fields.h"
+#include "formats/icmp-quoted-fields.h"
 #include "formats/ssh-fields.h"
 #include "formats/tls-fields.h"
 
@@ -20,6 +22,8 @@ const struct fc_section *const fc_sections[FC_SECTION_COUNT] = {
     [FC_SECTION_SSH] = &fc_section_ssh,
     [FC_SECTION_DNS] = &fc_section_dns,
     [FC_SECTION_DNS_RECORDS] = &fc_section_dns_records,
+    [FC_SECTION_ICMP] = &fc_section_icmp,
+    [FC_SECTION_ICMP_QUOTED] = &fc_section_icmp_quoted,
 };
 
 const struct fc_section *fc_field_section(enum fc_field_id f)
