@@ -63,23 +63,6 @@ static const struct fc_arena_source sources[FC_CERT_FIELD_COUNT] = {
 #undef FC_CERT_FIELD
 };
 
-static void certificate_values(const void *item, struct fc_value *v)
-{
-    const struct fc_tls_certificate *c = item;
-    fc_arena_item_values(sources, FC_CERT_FIELD_COUNT, c, &c->arena, c->text, v);
-}
-
-static bool certificate_from_values(void *item, const struct fc_value *v)
-{
-    struct fc_tls_certificate *c = item;
-    return fc_arena_item_from_values(sources, FC_CERT_FIELD_COUNT, c, &c->arena, c->text, v);
-}
-
-static void free_certificate(void *item)
-{
-    fc_tls_certificate_free(item);
-}
-
 const struct fc_section fc_section_certificates = {
     .name = "certificates",
     .csv_name = "certificates.csv",
@@ -89,7 +72,7 @@ const struct fc_section fc_section_certificates = {
     .fields = fields,
     .truncated_field = -1,
     .item_size = sizeof(struct fc_tls_certificate),
-    .values = certificate_values,
-    .from_values = certificate_from_values,
-    .free_item = free_certificate,
+    .arena = sources,
+    .arena_at = offsetof(struct fc_tls_certificate, arena),
+    .slots_at = offsetof(struct fc_tls_certificate, text),
 };

@@ -5,7 +5,6 @@
 #include "formats/dns-fields.h"
 
 #include <stdio.h>
-#include <stdlib.h>
 
 #include "formats/ipfix-map.h"
 
@@ -114,25 +113,6 @@ static const struct fc_arena_source sources[FC_DNS_FIELD_COUNT] = {
 #undef FC_DNS_FIELD
 };
 
-static void tx_values(const void *item, struct fc_value *v)
-{
-    const struct fc_dns_tx *tx = item;
-    fc_arena_item_values(sources, FC_DNS_FIELD_COUNT, tx, &tx->arena, &tx->query_text, v);
-}
-
-static bool tx_from_values(void *item, const struct fc_value *v)
-{
-    struct fc_dns_tx *tx = item;
-    return fc_arena_item_from_values(sources, FC_DNS_FIELD_COUNT, tx, &tx->arena,
-                                     &tx->query_text, v);
-}
-
-static void free_tx(void *item)
-{
-    struct fc_dns_tx *tx = item;
-    free(tx->arena.p);
-}
-
 const struct fc_section fc_section_dns = {
     .name = "dns",
     .csv_name = "dns.csv",
@@ -142,7 +122,7 @@ const struct fc_section fc_section_dns = {
     .fields = fields,
     .truncated_field = -1,
     .item_size = sizeof(struct fc_dns_tx),
-    .values = tx_values,
-    .from_values = tx_from_values,
-    .free_item = free_tx,
+    .arena = sources,
+    .arena_at = offsetof(struct fc_dns_tx, arena),
+    .slots_at = offsetof(struct fc_dns_tx, query_text),
 };

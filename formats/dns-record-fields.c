@@ -3,7 +3,6 @@
 #include "formats/dns-record-fields.h"
 
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "core/dns-msg.h"
@@ -73,25 +72,6 @@ static const struct fc_arena_source sources[FC_DNS_RECORD_FIELD_COUNT] = {
 #undef FC_DNS_RECORD_FIELD
 };
 
-static void record_values(const void *item, struct fc_value *v)
-{
-    const struct fc_dns_record *r = item;
-    fc_arena_item_values(sources, FC_DNS_RECORD_FIELD_COUNT, r, &r->arena, r->text, v);
-}
-
-static bool record_from_values(void *item, const struct fc_value *v)
-{
-    struct fc_dns_record *r = item;
-    return fc_arena_item_from_values(sources, FC_DNS_RECORD_FIELD_COUNT, r, &r->arena, r->text,
-                                     v);
-}
-
-static void free_record(void *item)
-{
-    struct fc_dns_record *r = item;
-    free(r->arena.p);
-}
-
 const struct fc_section fc_section_dns_records = {
     .name = "dns_records",
     .csv_name = "dns_records.csv",
@@ -101,7 +81,7 @@ const struct fc_section fc_section_dns_records = {
     .fields = fields,
     .truncated_field = -1,
     .item_size = sizeof(struct fc_dns_record),
-    .values = record_values,
-    .from_values = record_from_values,
-    .free_item = free_record,
+    .arena = sources,
+    .arena_at = offsetof(struct fc_dns_record, arena),
+    .slots_at = offsetof(struct fc_dns_record, text),
 };

@@ -1,7 +1,6 @@
 /* The HTTP section: from a transaction to typed values and back. */
 #include "formats/http-fields.h"
 
-#include <stdlib.h>
 
 #include "core/flow.h"
 #include "formats/ipfix-map.h"
@@ -126,23 +125,6 @@ static const struct fc_arena_source sources[FC_HTTP_FIELD_COUNT] = {
 #undef FC_HTTP_FIELD
 };
 
-static void tx_values(const void *item, struct fc_value *v)
-{
-    const struct fc_http_tx *tx = item;
-    fc_arena_item_values(sources, FC_HTTP_FIELD_COUNT, tx, &tx->arena, tx->text, v);
-}
-
-static bool tx_from_values(void *item, const struct fc_value *v)
-{
-    struct fc_http_tx *tx = item;
-    return fc_arena_item_from_values(sources, FC_HTTP_FIELD_COUNT, tx, &tx->arena, tx->text, v);
-}
-
-static void free_tx(void *item)
-{
-    free(((struct fc_http_tx *)item)->arena.p);
-}
-
 const struct fc_section fc_section_http = {
     .name = "http",
     .csv_name = "http.csv",
@@ -152,7 +134,7 @@ const struct fc_section fc_section_http = {
     .fields = fields,
     .truncated_field = FC_HF_truncated,
     .item_size = sizeof(struct fc_http_tx),
-    .values = tx_values,
-    .from_values = tx_from_values,
-    .free_item = free_tx,
+    .arena = sources,
+    .arena_at = offsetof(struct fc_http_tx, arena),
+    .slots_at = offsetof(struct fc_http_tx, text),
 };

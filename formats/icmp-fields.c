@@ -26,17 +26,6 @@ static const struct fc_fixed_source sources[FC_ICMP_FIELD_COUNT] = {
 #undef FC_ICMP_FIELD
 };
 
-static void icmp_values(const void *item, struct fc_value *v)
-{
-    fc_fixed_item_values(sources, FC_ICMP_FIELD_COUNT, item, v);
-}
-
-static bool icmp_from_values(void *item, const struct fc_value *v)
-{
-    fc_fixed_item_from_values(sources, FC_ICMP_FIELD_COUNT, item, v);
-    return true;
-}
-
 const struct fc_section fc_section_icmp = {
     .name = "icmp",
     .csv_name = "icmp.csv",
@@ -47,6 +36,5 @@ const struct fc_section fc_section_icmp = {
     .fields = fields,
     .truncated_field = -1,
     .item_size = sizeof(struct fc_icmp_info),
-    .values = icmp_values,
-    .from_values = icmp_from_values,
+    .fixed = sources,
 };

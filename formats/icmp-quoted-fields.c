@@ -39,17 +39,6 @@ static const struct fc_fixed_source sources[FC_ICMP_QUOTED_FIELD_COUNT] = {
 #undef FC_ICMP_QUOTED_FIELD
 };
 
-static void quoted_values(const void *item, struct fc_value *v)
-{
-    fc_fixed_item_values(sources, FC_ICMP_QUOTED_FIELD_COUNT, item, v);
-}
-
-static bool quoted_from_values(void *item, const struct fc_value *v)
-{
-    fc_fixed_item_from_values(sources, FC_ICMP_QUOTED_FIELD_COUNT, item, v);
-    return true;
-}
-
 const struct fc_section fc_section_icmp_quoted = {
     .name = "icmp_quoted",
     .csv_name = "icmp_quoted.csv",
@@ -59,6 +48,5 @@ const struct fc_section fc_section_icmp_quoted = {
     .fields = fields,
     .truncated_field = -1,
     .item_size = sizeof(struct fc_icmp_quoted),
-    .values = quoted_values,
-    .from_values = quoted_from_values,
+    .fixed = sources,
 };

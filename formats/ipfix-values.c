@@ -359,8 +359,8 @@ void fc_ipfix_lists_reset(struct fc_ipfix_lists *lists)
 {
     for (int s = 0; s < FC_SECTION_COUNT; s++) {
         struct fc_ipfix_items *l = &lists->s[s];
-        for (uint64_t i = 0; fc_sections[s]->free_item && i < l->n; i++)
-            fc_sections[s]->free_item(item_at(fc_sections[s], l, i));
+        for (uint64_t i = 0; i < l->n; i++)
+            fc_section_free_item(fc_sections[s], item_at(fc_sections[s], l, i));
         l->n = 0;
         l->expected = 0;
     }
@@ -419,11 +419,8 @@ static bool add_item(const struct fc_ipfix_reader *r, const struct fc_ipfix_data
     }
     void *item = item_at(s, l, l->n);
     memset(item, 0, s->item_size);
-    if (!s->from_values(item, v)) {
-        if (s->free_item)
-            s->free_item(item);
+    if (!fc_section_from_values(s, item, v))
         return false;
-    }
     l->n++;
     return true;
 }

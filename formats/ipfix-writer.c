@@ -483,7 +483,7 @@ static void emit_item(struct buf *b, const struct fc_section *s, const struct fc
 static void item_values(const struct fc_section *s, const struct fc_value *list, uint64_t i,
                         size_t text_cap, struct fc_value *v)
 {
-    s->values((const char *)list->items + i * s->item_size, v);
+    fc_section_values(s, (const char *)list->items + i * s->item_size, v);
     for (unsigned f = 0; text_cap != SIZE_MAX && f < s->nfields; f++) {
         if (v[f].kind == FC_VALUE_STRING && strlen(v[f].s) > text_cap && s->truncated_field >= 0)
             v[s->truncated_field].b = true;

@@ -204,7 +204,7 @@ static struct item_object *item_object(struct section_json *sj, const struct fc_
 static int fill_item(struct item_object *t, const struct fc_section *s, const void *item)
 {
     struct fc_value v[FC_SECTION_MAX_FIELDS];
-    s->values(item, v);
+    fc_section_values(s, item, v);
     bool set[MAX_GROUPS + 1] = { false };
     for (unsigned f = 0; f < s->nfields; f++)
         set[t->field_group[f]] |= v[f].kind != FC_VALUE_NULL;

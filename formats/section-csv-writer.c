@@ -27,7 +27,7 @@ static int section_csv_write(struct fc_writer *base, const struct fc_row *row)
         fputc(',', base->out);
         fc_csv_put_value(base->out, &row->v[FC_F_get_seq]);
         fprintf(base->out, ",%llu", (unsigned long long)i);
-        s->values((const char *)list->items + i * s->item_size, v);
+        fc_section_values(s, (const char *)list->items + i * s->item_size, v);
         for (unsigned f = 0; f < s->nfields; f++) {
             fputc(',', base->out);
             fc_csv_put_value(base->out, &v[f]);

@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <stdlib.h>
+
 #include "core/text-arena.h"
 
 #include "formats/certificate-fields.h"
@@ -93,5 +95,51 @@ void fc_fixed_item_from_values(const struct fc_fixed_source *src, unsigned n, vo
             src[f].set(item, &v[f]);
         else if (v[f].kind == FC_VALUE_STRING)
             snprintf((char *)item + src[f].offset, src[f].size, "%s", v[f].s);
+    }
+}
+
+void fc_section_values(const struct fc_section *s, const void *item, struct fc_value *v)
+{
+    const char *base = item;
+    if (s->fixed)
+        fc_fixed_item_values(s->fixed, s->nfields, item, v);
+    else if (s->arena)
+        fc_arena_item_values(s->arena, s->nfields, item,
+                             (const struct fc_text_arena *)(base + s->arena_at),
+                             (const uint32_t *)(base + s->slots_at), v);
+    else
+        s->values(item, v);
+}
+
+bool fc_section_from_values(const struct fc_section *s, void *item, const struct fc_value *v)
+{
+    char *base = item;
+    if (s->fixed) {
+        fc_fixed_item_from_values(s->fixed, s->nfields, item, v);
+        return true;
+    }
+    if (!s->arena) {
+        bool ok = s->from_values(item, v);
+        if (!ok && s->free_item)
+            s->free_item(item);
+        return ok;
+    }
+    struct fc_text_arena *arena = (struct fc_text_arena *)(base + s->arena_at);
+    if (fc_arena_item_from_values(s->arena, s->nfields, item, arena,
+                                  (uint32_t *)(base + s->slots_at), v))
+        return true;
+    free(arena->p);
+    *arena = (struct fc_text_arena){ 0 };
+    return false;
+}
+
+void fc_section_free_item(const struct fc_section *s, void *item)
+{
+    if (s->arena) {
+        struct fc_text_arena *arena = (struct fc_text_arena *)((char *)item + s->arena_at);
+        free(arena->p);
+        *arena = (struct fc_text_arena){ 0 };
+    } else if (s->free_item) {
+        s->free_item(item);
     }
 }

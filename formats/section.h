@@ -16,6 +16,9 @@
 
 #define FC_SECTION_MAX_FIELDS 64
 
+struct fc_fixed_source;
+struct fc_arena_source;
+
 struct fc_section_field {
     const char *name;
     const char *group; /* a nested object ("ua"), or NULL */
@@ -32,6 +35,14 @@ struct fc_section {
     const struct fc_section_field *fields;
     int truncated_field; /* the field an IPFIX writer sets when it cuts texts, or -1 */
     size_t item_size;
+    /* How an item becomes values and back: a table of sources, one per
+     * field (below: `fixed` for items whose texts are char arrays, or
+     * `arena` with the offsets of the item's text arena and slots), or
+     * functions. Use fc_section_values() and its siblings. */
+    const struct fc_fixed_source *fixed;
+    const struct fc_arena_source *arena;
+    size_t arena_at; /* offsetof the item's struct fc_text_arena */
+    size_t slots_at; /* offsetof its uint32_t text slots */
     /* The item's values, one per field (null where nothing applies). */
     void (*values)(const void *item, struct fc_value *v);
     /* The inverse, into a zeroed item; false when out of memory. */
@@ -39,6 +50,14 @@ struct fc_section {
     /* Frees what an item filled by from_values holds; NULL when nothing. */
     void (*free_item)(void *item);
 };
+
+/* The values of an item of s, one per field (null where nothing applies). */
+void fc_section_values(const struct fc_section *s, const void *item, struct fc_value *v);
+/* The inverse, into a zeroed item; false when out of memory (the item
+ * then holds nothing to free). */
+bool fc_section_from_values(const struct fc_section *s, void *item, const struct fc_value *v);
+/* Frees what an item filled by fc_section_from_values holds. */
+void fc_section_free_item(const struct fc_section *s, void *item);
 
 extern const struct fc_section *const fc_sections[FC_SECTION_COUNT];
 

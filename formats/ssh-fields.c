@@ -29,17 +29,6 @@ static const struct fc_fixed_source sources[FC_SSH_FIELD_COUNT] = {
 #undef FC_SSH_FIELD
 };
 
-static void ssh_values(const void *item, struct fc_value *v)
-{
-    fc_fixed_item_values(sources, FC_SSH_FIELD_COUNT, item, v);
-}
-
-static bool ssh_from_values(void *item, const struct fc_value *v)
-{
-    fc_fixed_item_from_values(sources, FC_SSH_FIELD_COUNT, item, v);
-    return true;
-}
-
 const struct fc_section fc_section_ssh = {
     .name = "ssh",
     .csv_name = "ssh.csv",
@@ -50,6 +39,5 @@ const struct fc_section fc_section_ssh = {
     .fields = fields,
     .truncated_field = -1,
     .item_size = sizeof(struct fc_ssh_info),
-    .values = ssh_values,
-    .from_values = ssh_from_values,
+    .fixed = sources,
 };

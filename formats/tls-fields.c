@@ -69,17 +69,6 @@ static const struct fc_fixed_source sources[FC_TLS_FIELD_COUNT] = {
 #undef FC_TLS_FIELD
 };
 
-static void handshake_values(const void *item, struct fc_value *v)
-{
-    fc_fixed_item_values(sources, FC_TLS_FIELD_COUNT, item, v);
-}
-
-static bool handshake_from_values(void *item, const struct fc_value *v)
-{
-    fc_fixed_item_from_values(sources, FC_TLS_FIELD_COUNT, item, v);
-    return true;
-}
-
 const struct fc_section fc_section_tls = {
     .name = "tls",
     .csv_name = "tls.csv",
@@ -90,6 +79,5 @@ const struct fc_section fc_section_tls = {
     .fields = fields,
     .truncated_field = -1,
     .item_size = sizeof(struct fc_tls_info),
-    .values = handshake_values,
-    .from_values = handshake_from_values,
+    .fixed = sources,
 };
