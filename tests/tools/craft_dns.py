@@ -9,14 +9,13 @@ Usage:
 Standard library only; packets are built with the helpers of craft_captures.py and
 craft_http.py. Deterministic: fixed times, byte-identical on every run.
 """
-import argparse
 import struct
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from craft_captures import NS, eth_ip, ip, udp  # noqa: E402
-from craft_http import BASE_NS, Conn, pcap  # noqa: E402
+from craft_http import BASE_NS, Conn, write_crafted  # noqa: E402
 
 OUTDIR = Path(__file__).resolve().parents[1] / "data" / "crafted-dns"
 
@@ -141,37 +140,8 @@ CAPTURES = {
     "dns-other-port.pcap": other_port,
 }
 
-README = """# crafted-dns: DNS captures for the DNS dissector tests
-
-Written by `tests/tools/craft_dns.py` (never edit these files by hand;
-re-run the script). BSD-3-Clause, like flowcase. Ethernet, pcap with
-microsecond times, 2017-09-12 09:14 UTC onwards.
-
-| file | what it exercises |
-| --- | --- |
-""" + "".join("| `%s` | %s |\n" % (name, " ".join(fn.__doc__.split()))
-              for name, fn in CAPTURES.items())
-
-
 def main():
-    ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--check", action="store_true")
-    args = ap.parse_args()
-    files = {name: pcap(fn()) for name, fn in CAPTURES.items()}
-    files["README.md"] = README.encode()
-    stale = []
-    for name, data in files.items():
-        path = OUTDIR / name
-        if args.check:
-            if not path.exists() or path.read_bytes() != data:
-                stale.append(name)
-        else:
-            OUTDIR.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(data)
-    if stale:
-        print("out of date: " + ", ".join(stale), file=sys.stderr)
-        return 1
-    return 0
+    return write_crafted(OUTDIR, CAPTURES, "crafted-dns: DNS captures for the DNS dissector tests", "craft_dns.py", __doc__)
 
 
 if __name__ == "__main__":

@@ -217,37 +217,42 @@ CAPTURES = {
     "http-huge-headers.pcap": huge_headers,
 }
 
-README = """# crafted-l7: HTTP captures for the reassembly and HTTP tests
-
-Written by `tests/tools/craft_http.py` (never edit these files by hand;
-re-run the script). BSD-3-Clause, like flowcase. Ethernet, pcap with
-microsecond times, 2017-09-12 09:14 UTC onwards.
-
-| file | what it exercises |
-| --- | --- |
-""" + "".join("| `%s` | %s |\n" % (name, " ".join(fn.__doc__.split()))
-              for name, fn in CAPTURES.items())
+def readme(title, tool, captures):
+    """The README.md of a crafted directory: its title and a row per capture."""
+    return ("# %s\n\nWritten by `tests/tools/%s` (never edit these files by hand;\n"
+            "re-run the script). BSD-3-Clause, like flowcase. Ethernet, pcap with\n"
+            "microsecond times, 2017-09-12 09:14 UTC onwards.\n\n"
+            "| file | what it exercises |\n| --- | --- |\n" % (title, tool) +
+            "".join("| `%s` | %s |\n" % (name, " ".join(fn.__doc__.split()))
+                    for name, fn in captures.items()))
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__)
+def write_crafted(outdir, captures, title, tool, doc):
+    """The command line of a craft script: writes the captures and their README into
+    outdir, or with --check says which files on disk are not current (exit 1)."""
+    ap = argparse.ArgumentParser(description=doc)
     ap.add_argument("--check", action="store_true")
     args = ap.parse_args()
-    files = {name: pcap(fn()) for name, fn in CAPTURES.items()}
-    files["README.md"] = README.encode()
+    files = {name: pcap(fn()) for name, fn in captures.items()}
+    files["README.md"] = readme(title, tool, captures).encode()
     stale = []
     for name, data in files.items():
-        path = OUTDIR / name
+        path = outdir / name
         if args.check:
             if not path.exists() or path.read_bytes() != data:
                 stale.append(name)
         else:
-            OUTDIR.mkdir(parents=True, exist_ok=True)
+            outdir.mkdir(parents=True, exist_ok=True)
             path.write_bytes(data)
     if stale:
         print("out of date: " + ", ".join(stale), file=sys.stderr)
         return 1
     return 0
+
+
+def main():
+    return write_crafted(OUTDIR, CAPTURES, "crafted-l7: HTTP captures for the reassembly and "
+                         "HTTP tests", "craft_http.py", __doc__)
 
 
 if __name__ == "__main__":

@@ -9,14 +9,13 @@ Usage:
 
 Standard library only; deterministic.
 """
-import argparse
 import struct
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from craft_captures import NS, eth_ip, icmp4, icmp6, ip, ipv4, ipv6, tcp, udp  # noqa: E402
-from craft_http import BASE_NS, pcap  # noqa: E402
+from craft_http import BASE_NS, write_crafted  # noqa: E402
 
 OUTDIR = Path(__file__).resolve().parents[1] / "data" / "crafted-icmp"
 
@@ -80,37 +79,8 @@ CAPTURES = {
     "icmp-errors-v6.pcap": errors_v6,
 }
 
-README = """# crafted-icmp: ICMP error captures for the ICMP tests
-
-Written by `tests/tools/craft_icmp.py` (never edit these files by hand;
-re-run the script). BSD-3-Clause, like flowcase. Ethernet, pcap with
-microsecond times, 2017-09-12 09:14 UTC onwards.
-
-| file | what it exercises |
-| --- | --- |
-""" + "".join("| `%s` | %s |\\n" % (name, " ".join(fn.__doc__.split()))
-              for name, fn in CAPTURES.items())
-
-
 def main():
-    ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--check", action="store_true")
-    args = ap.parse_args()
-    files = {name: pcap(fn()) for name, fn in CAPTURES.items()}
-    files["README.md"] = README.encode()
-    stale = []
-    for name, data in files.items():
-        path = OUTDIR / name
-        if args.check:
-            if not path.exists() or path.read_bytes() != data:
-                stale.append(name)
-        else:
-            OUTDIR.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(data)
-    if stale:
-        print("out of date: " + ", ".join(stale), file=sys.stderr)
-        return 1
-    return 0
+    return write_crafted(OUTDIR, CAPTURES, "crafted-icmp: ICMP error captures for the ICMP tests", "craft_icmp.py", __doc__)
 
 
 if __name__ == "__main__":
