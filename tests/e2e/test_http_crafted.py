@@ -115,9 +115,10 @@ class CraftedHttp(WorkdirCase):
         by_port = {r["dst_port"]: r for r in run.records}
         self.assertEqual(by_port[31337]["app"], "http")
         self.assertEqual(by_port[31337]["http"][0]["uri"], "/not-port-80")
-        self.assertIsNone(by_port[80]["app"])
+        self.assertEqual(by_port[80]["app"], "ssh")
         self.assertIsNone(by_port[80]["http"])
-        self.assertEqual((stats["l7"]["detected"], stats["l7"]["unrecognised"]), (1, 1))
+        self.assertEqual(by_port[80]["ssh"]["server"], "SSH-2.0-OpenSSH_9.2p1 Debian-2")
+        self.assertEqual((stats["l7"]["detected"], stats["l7"]["unrecognised"]), (2, 0))
 
     def test_continue_chunked_head_204(self):
         run, _ = self.run_capture("http-continue-chunked-head.pcap")

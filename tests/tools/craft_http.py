@@ -145,7 +145,7 @@ def gaps():
 
 
 def ports():
-    """HTTP on port 31337 is HTTP; an SSH banner on port 80 is not."""
+    """HTTP on port 31337 is HTTP; SSH on port 80 is SSH, not HTTP."""
     x = Conn("10.0.0.7", 40004, "10.0.0.8", 31337)
     x.handshake()
     x.send("c", "PA", b"GET /not-port-80 HTTP/1.1\r\nHost: odd.example:31337\r\n\r\n")
