@@ -284,10 +284,14 @@ class Verify(unittest.TestCase):
         p = run_flowcase("verify", self.out)
         self.assertEqual(p.returncode, 0, p.stdout)
         self.assertIn("ok       input  " + self.capture, p.stdout)
-        for name in ("flows.jsonl", "flows.csv", "http.csv", "tls.csv", "certificates.csv",
-                     "stats.json"):
+        with open(os.path.join(self.out, "manifest.json"), encoding="utf-8") as f:
+            manifest = json.load(f)
+        names = [o["path"] for o in manifest["outputs"]]
+        for name in ("flows.jsonl", "flows.csv", "http.csv", "tls.csv", "dns.csv", "stats.json"):
+            self.assertIn(name, names)
+        for name in names:
             self.assertIn("ok       output " + name, p.stdout)
-        self.assertIn("7 ok, 0 missing or changed", p.stdout)
+        self.assertIn("%d ok, 0 missing or changed" % (len(names) + 1), p.stdout)
 
     def test_a_changed_byte_anywhere_is_named(self):
         for target in (self.capture, os.path.join(self.out, "flows.csv"),
