@@ -10,12 +10,14 @@ extern const struct fc_dissector fc_dissector_http;
 extern const struct fc_dissector fc_dissector_icmp;
 extern const struct fc_dissector fc_dissector_icmp6;
 extern const struct fc_dissector fc_dissector_ssh;
+extern const struct fc_dissector fc_dissector_starttls;
 extern const struct fc_dissector fc_dissector_tls;
 
 const struct fc_dissector *const fc_dissectors[] = {
     &fc_dissector_http,
     &fc_dissector_tls,
     &fc_dissector_ssh,
+    &fc_dissector_starttls,
     &fc_dissector_dns_tcp,
     &fc_dissector_dns_udp,
     &fc_dissector_icmp,
