@@ -149,7 +149,7 @@ static bool put_dns_name(struct text *t, const uint8_t *p, size_t n)
 #define OPT4_END 255
 
 /* Where options are read: the options field, then when overloaded the file
- * and sname fields (RFC 3396 7). */
+ * and sname fields (RFC 3396 5). */
 struct areas {
     struct fc_cursor a[3];
     int n;

@@ -7,7 +7,7 @@
  * cookie the options (RFC 2132), with pad and end (RFC 2132 3.1-3.2),
  * option overload 52 (RFC 2132 9.3: options also in the 'file' and then
  * the 'sname' field), and long options split into several instances of
- * one code, which are joined in order (RFC 3396: options field, then file,
+ * one code, which are joined in order (RFC 3396 5: options field, then file,
  * then sname). The client FQDN option 81 (RFC 4702) is decoded from DNS
  * wire format when its E flag is set, taken as ASCII otherwise.
  *
