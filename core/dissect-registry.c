@@ -4,6 +4,8 @@
  */
 #include "core/dissect.h"
 
+extern const struct fc_dissector fc_dissector_dhcp;
+extern const struct fc_dissector fc_dissector_dhcpv6;
 extern const struct fc_dissector fc_dissector_http;
 extern const struct fc_dissector fc_dissector_ssh;
 extern const struct fc_dissector fc_dissector_tls;
@@ -12,6 +14,8 @@ const struct fc_dissector *const fc_dissectors[] = {
     &fc_dissector_http,
     &fc_dissector_tls,
     &fc_dissector_ssh,
+    &fc_dissector_dhcp,
+    &fc_dissector_dhcpv6,
 };
 
 const unsigned fc_dissector_count = sizeof fc_dissectors / sizeof fc_dissectors[0];
