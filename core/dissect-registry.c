@@ -6,6 +6,8 @@
 
 extern const struct fc_dissector fc_dissector_dns_tcp;
 extern const struct fc_dissector fc_dissector_dns_udp;
+extern const struct fc_dissector fc_dissector_dhcp;
+extern const struct fc_dissector fc_dissector_dhcpv6;
 extern const struct fc_dissector fc_dissector_http;
 extern const struct fc_dissector fc_dissector_icmp;
 extern const struct fc_dissector fc_dissector_icmp6;
@@ -22,6 +24,8 @@ const struct fc_dissector *const fc_dissectors[] = {
     &fc_dissector_dns_udp,
     &fc_dissector_icmp,
     &fc_dissector_icmp6,
+    &fc_dissector_dhcp,
+    &fc_dissector_dhcpv6,
 };
 
 const unsigned fc_dissector_count = sizeof fc_dissectors / sizeof fc_dissectors[0];

@@ -104,6 +104,12 @@
  * flow between two records (a scan answered by port-unreachables quotes
  * one flow per probed port); beyond, they are counted, not kept. */
 #define FC_ICMP_MAX_QUOTED 4096u
+/* DHCP (core/dissect-dhcp.c): messages kept for one record of a flow. A
+ * client's exchange is a handful (DORA, a renewal, a release); the flow
+ * from 0.0.0.0:68 to the broadcast address gathers every starting client
+ * of a network, and a client that gets no answer retries every few
+ * seconds: beyond this the messages are counted, not kept. */
+#define FC_DHCP_MAX_MESSAGES 64u
 
 /* User-agent analysis (core/useragent.c): distinct strings cached (a
  * power of two; the cache starts over when half full), and the longest

@@ -9,6 +9,7 @@
 #include "core/text-arena.h"
 
 #include "formats/certificate-fields.h"
+#include "formats/dhcp-fields.h"
 #include "formats/dns-fields.h"
 #include "formats/dns-record-fields.h"
 #include "formats/http-fields.h"
@@ -26,6 +27,7 @@ const struct fc_section *const fc_sections[FC_SECTION_COUNT] = {
     [FC_SECTION_DNS_RECORDS] = &fc_section_dns_records,
     [FC_SECTION_ICMP] = &fc_section_icmp,
     [FC_SECTION_ICMP_QUOTED] = &fc_section_icmp_quoted,
+    [FC_SECTION_DHCP] = &fc_section_dhcp,
 };
 
 const struct fc_section *fc_field_section(enum fc_field_id f)

@@ -9,6 +9,7 @@ Suite *make_config_suite(void);
 Suite *make_csv_suite(void);
 Suite *make_cursor_suite(void);
 Suite *make_decode_suite(void);
+Suite *make_dhcp_msg_suite(void);
 Suite *make_dns_msg_suite(void);
 Suite *make_flow_table_suite(void);
 Suite *make_icmp_quote_suite(void);
