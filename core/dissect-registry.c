@@ -11,6 +11,7 @@ extern const struct fc_dissector fc_dissector_dhcpv6;
 extern const struct fc_dissector fc_dissector_http;
 extern const struct fc_dissector fc_dissector_icmp;
 extern const struct fc_dissector fc_dissector_icmp6;
+extern const struct fc_dissector fc_dissector_quic;
 extern const struct fc_dissector fc_dissector_ssh;
 extern const struct fc_dissector fc_dissector_starttls;
 extern const struct fc_dissector fc_dissector_tls;
@@ -26,6 +27,7 @@ const struct fc_dissector *const fc_dissectors[] = {
     &fc_dissector_icmp6,
     &fc_dissector_dhcp,
     &fc_dissector_dhcpv6,
+    &fc_dissector_quic,
 };
 
 const unsigned fc_dissector_count = sizeof fc_dissectors / sizeof fc_dissectors[0];

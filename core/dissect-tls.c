@@ -7,7 +7,6 @@
  * certificates of each side's chain. Then the connection is no longer
  * followed.
  */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -54,41 +53,6 @@ static void tls_init(void *state)
     struct tls_state *st = state;
     for (unsigned dir = 0; dir < 2; dir++)
         fc_tls_asm_init(&st->side[dir], FC_TLS_MSG_MAX);
-}
-
-/* ALPN values joined by ','. */
-static void join_alpn(const struct fc_tls_hello *h, char out[FC_TLS_ALPN_TEXT])
-{
-    size_t at = 0;
-    out[0] = '\0';
-    for (uint16_t i = 0; i < h->alpn.n && at < FC_TLS_ALPN_TEXT; i++) {
-        at += (size_t)snprintf(out + at, FC_TLS_ALPN_TEXT - at, "%s%.*s", i ? "," : "",
-                               (int)h->alpn.v[i].len, h->alpn.v[i].s);
-    }
-}
-
-static void client_hello(struct fc_tls_info *info, const struct fc_tls_hello *h, fc_time ts)
-{
-    char ja3_text[FC_TLS_JA3_MAX];
-    info->client_hello = true;
-    info->client_hello_ts = ts;
-    fc_tls_version_name(fc_tls_hello_version(h), info->client_version);
-    info->has_sni = h->has_sni;
-    memcpy(info->sni, h->sni, sizeof info->sni);
-    join_alpn(h, info->client_alpn);
-    fc_tls_ja3(h, ja3_text, info->ja3);
-    fc_tls_ja4(h, 't', info->ja4);
-}
-
-static void server_hello(struct fc_tls_info *info, const struct fc_tls_hello *h, fc_time ts)
-{
-    char ja3s_text[FC_TLS_JA3_MAX];
-    info->server_hello = true;
-    info->server_hello_ts = ts;
-    fc_tls_version_name(fc_tls_hello_version(h), info->version);
-    fc_tls_cipher_name(h->cipher, info->cipher);
-    join_alpn(h, info->server_alpn);
-    fc_tls_ja3(h, ja3s_text, info->ja3s);
 }
 
 struct message_arg {
@@ -166,11 +130,11 @@ static void on_message(void *arg, const uint8_t *msg, size_t len)
     if (h.type == FC_TLS_CLIENT_HELLO) {
         fc_count(m->ctx->cnt, FC_CNT_TLS_CLIENT_HELLOS);
         m->st->client_dir = (uint8_t)(m->dir + 1);
-        client_hello(info, &h, m->ctx->ts);
+        fc_tls_info_client_hello(info, &h, 't', m->ctx->ts);
     } else {
         fc_count(m->ctx->cnt, FC_CNT_TLS_SERVER_HELLOS);
         m->st->server_dir = (uint8_t)(m->dir + 1);
-        server_hello(info, &h, m->ctx->ts);
+        fc_tls_info_server_hello(info, &h, m->ctx->ts);
     }
 }
 

@@ -20,6 +20,7 @@ enum fc_section_id {
     FC_SECTION_ICMP, /* struct fc_icmp_info (core/icmp-info.h), at most one */
     FC_SECTION_ICMP_QUOTED, /* struct fc_icmp_quoted (core/icmp-info.h) */
     FC_SECTION_DHCP, /* struct fc_dhcp_item (core/dhcp-info.h) */
+    FC_SECTION_QUIC, /* struct fc_quic_info (core/quic-info.h), at most one */
     FC_SECTION_COUNT
 };
 

@@ -1,7 +1,8 @@
 /*
  * What the TLS dissector reports of a connection's handshake: the hellos'
  * names, versions and fingerprints. Read by the record writers through
- * formats/tls-fields.c.
+ * formats/tls-fields.c. The QUIC dissector fills one too, from the hellos
+ * its Initial packets carry (core/dissect-quic.c).
  */
 #ifndef FC_CORE_TLS_INFO_H
 #define FC_CORE_TLS_INFO_H
@@ -33,5 +34,12 @@ struct fc_tls_info {
     fc_time client_hello_ts; /* packet that completed the ClientHello */
     fc_time server_hello_ts;
 };
+
+/* A ClientHello's fields into info, read at ts; its JA4 for the transport
+ * `transport` ('t' TCP, 'q' QUIC: see fc_tls_ja4). */
+void fc_tls_info_client_hello(struct fc_tls_info *info, const struct fc_tls_hello *h,
+                              char transport, fc_time ts);
+/* A ServerHello's fields into info, read at ts. */
+void fc_tls_info_server_hello(struct fc_tls_info *info, const struct fc_tls_hello *h, fc_time ts);
 
 #endif

@@ -3,7 +3,7 @@
 * Round trip: for every corpus capture, every valid crafted capture (HTTP ones included)
   and every sample, `read` of flows.ipfix gives byte for byte the flows.jsonl, flows.csv
   and http.csv that convert wrote in the same run.
-* HTTP transactions and TLS handshakes: ipfixDump decodes the lists of every record to
+* HTTP transactions, TLS handshakes and QUIC connection starts: ipfixDump decodes the lists of every record to
   the JSON values; a 1000-transaction connection spreads over continuation records and reads
   back whole; a transaction bigger than a record is cut and marked; lost continuation
   records are reported with what is missing.
@@ -193,6 +193,7 @@ class FlowcaseFiles(WorkdirCase):
         transactions = {}  # (flow_id, seq) -> the transactions' fields, in order
         handshakes = {}    # (flow_id, seq) -> the TLS handshake's fields
         certificates = {}  # (flow_id, seq) -> the certificates' fields, in order
+        quics = {}         # (flow_id, seq) -> the QUIC connection start's fields
         for rec in records:
             fields = {(e, i): (n, v) for e, i, n, v in rec["fields"]}
             if (FC_PEN, 1) not in fields:
@@ -215,11 +216,14 @@ class FlowcaseFiles(WorkdirCase):
             certificates.setdefault(key, []).extend(
                 {(e, i): v for e, i, _, v in t["fields"]}
                 for t in rec["lists"].get((FC_PEN, 62), []))
+            for t in rec["lists"].get((FC_PEN, 120), []):
+                quics[key] = {(e, i): v for e, i, _, v in t["fields"]}
         self.assertEqual(flows, len(run.records))
         for key, record in by_id.items():
             self.check_transactions(transactions.get(key, []), record["http"] or [])
             self.check_handshake(handshakes.get(key), record["tls"])
             self.check_certificates(certificates.get(key, []), record["certificates"] or [])
+            self.check_quic(quics.get(key), record["quic"])
 
     def check_handshake(self, dumped, want):
         """ipfixDump's TLS handshake against the JSON `tls` object."""
@@ -230,6 +234,18 @@ class FlowcaseFiles(WorkdirCase):
             if want is not None:
                 got = dumped.get((FC_PEN, eid))
                 self.assertEqual(dump_value(got) if got else None, want[name], name)
+
+    def check_quic(self, dumped, want):
+        """ipfixDump's QUIC connection start against the JSON `quic` object (a
+        zero-length connection ID is an empty string, not absent)."""
+        self.assertEqual(dumped is None, want is None)
+        if want is None:
+            return
+        for eid, name in enumerate(("version", "client_initial_dcid", "client_scid",
+                                    "server_scid", "sni", "client_alpn", "cipher", "ja3",
+                                    "ja4"), 121):
+            got = dumped.get((FC_PEN, eid))
+            self.assertEqual(dump_value(got) if got is not None else None, want[name], name)
 
     def check_certificates(self, dumped, want):
         """ipfixDump's certificates against the JSON `certificates` array, in order."""
