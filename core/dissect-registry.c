@@ -5,6 +5,7 @@
 #include "core/dissect.h"
 
 extern const struct fc_dissector fc_dissector_http;
+extern const struct fc_dissector fc_dissector_smb;
 extern const struct fc_dissector fc_dissector_ssh;
 extern const struct fc_dissector fc_dissector_tls;
 
@@ -12,6 +13,7 @@ const struct fc_dissector *const fc_dissectors[] = {
     &fc_dissector_http,
     &fc_dissector_tls,
     &fc_dissector_ssh,
+    &fc_dissector_smb,
 };
 
 const unsigned fc_dissector_count = sizeof fc_dissectors / sizeof fc_dissectors[0];
