@@ -12,6 +12,7 @@ extern const struct fc_dissector fc_dissector_http;
 extern const struct fc_dissector fc_dissector_icmp;
 extern const struct fc_dissector fc_dissector_icmp6;
 extern const struct fc_dissector fc_dissector_quic;
+extern const struct fc_dissector fc_dissector_smb;
 extern const struct fc_dissector fc_dissector_ssh;
 extern const struct fc_dissector fc_dissector_starttls;
 extern const struct fc_dissector fc_dissector_tls;
@@ -28,6 +29,7 @@ const struct fc_dissector *const fc_dissectors[] = {
     &fc_dissector_dhcp,
     &fc_dissector_dhcpv6,
     &fc_dissector_quic,
+    &fc_dissector_smb,
 };
 
 const unsigned fc_dissector_count = sizeof fc_dissectors / sizeof fc_dissectors[0];

@@ -16,6 +16,7 @@
 #include "formats/icmp-fields.h"
 #include "formats/icmp-quoted-fields.h"
 #include "formats/quic-fields.h"
+#include "formats/smb-fields.h"
 #include "formats/ssh-fields.h"
 #include "formats/tls-fields.h"
 
@@ -30,6 +31,7 @@ const struct fc_section *const fc_sections[FC_SECTION_COUNT] = {
     [FC_SECTION_ICMP_QUOTED] = &fc_section_icmp_quoted,
     [FC_SECTION_DHCP] = &fc_section_dhcp,
     [FC_SECTION_QUIC] = &fc_section_quic,
+    [FC_SECTION_SMB] = &fc_section_smb,
 };
 
 const struct fc_section *fc_field_section(enum fc_field_id f)
