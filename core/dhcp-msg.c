@@ -18,18 +18,6 @@
 
 #include "core/cursor.h"
 
-#define LIST_CAP(l) (sizeof(l).v / sizeof(l).v[0])
-/* Evaluates x once either way: x may be a read that must advance. */
-#define LIST_PUSH(l, x)            \
-    do {                           \
-        if ((l).n < LIST_CAP(l)) { \
-            (l).v[(l).n++] = (x);  \
-        } else {                   \
-            (void)(x);             \
-            (l).dropped++;         \
-        }                          \
-    } while (0)
-
 /* The worse of two statuses: a later fault never hides an earlier one. */
 static enum fc_dhcp_status worse(enum fc_dhcp_status a, enum fc_dhcp_status b)
 {
@@ -190,7 +178,7 @@ static enum walk_end scan_area(struct fc_cursor c, struct fc_dhcp4 *m)
     struct fc_span val;
     enum walk_end end;
     while (next_option(&c, &code, &val, &end))
-        LIST_PUSH(m->options, code);
+        FC_LIST_PUSH(m->options, code);
     return end;
 }
 
@@ -304,7 +292,7 @@ static void join_prl(const struct areas *areas, struct fc_dhcp4 *m)
         m->bad_options++;
     size_t n = total > 0 ? kept(total, &m->prl.dropped) : 0;
     for (size_t i = 0; i < n; i++)
-        LIST_PUSH(m->prl, buf[i]);
+        FC_LIST_PUSH(m->prl, buf[i]);
 }
 
 static void join_client_id(const struct areas *areas, struct fc_dhcp4 *m)
@@ -505,7 +493,7 @@ static bool read_oro(struct fc_cursor *v, struct fc_dhcp6 *m)
     if (fc_cursor_left(v) % 2)
         return false;
     while (fc_cursor_left(v) > 0)
-        LIST_PUSH(m->oro, fc_get_be16(v));
+        FC_LIST_PUSH(m->oro, fc_get_be16(v));
     return true;
 }
 
@@ -580,7 +568,7 @@ static bool read_iaaddr(struct fc_cursor *v, const struct fc_dhcp6_ia *ia, struc
     if (v->short_read)
         return false;
     addr6_text(raw, a.addr);
-    LIST_PUSH(m->addrs, a);
+    FC_LIST_PUSH(m->addrs, a);
     return true;
 }
 
@@ -598,7 +586,7 @@ static bool read_iaprefix(struct fc_cursor *v, const struct fc_dhcp6_ia *ia, str
     char addr[FC_DHCP6_ADDR_TEXT];
     addr6_text(raw, addr);
     snprintf(pf.prefix, sizeof pf.prefix, "%s/%u", addr, pf.len);
-    LIST_PUSH(m->prefixes, pf);
+    FC_LIST_PUSH(m->prefixes, pf);
     return true;
 }
 
@@ -621,7 +609,7 @@ static bool read_ia(uint16_t type, struct fc_cursor *v, struct ctx6 *x)
     }
     if (v->short_read)
         return false;
-    LIST_PUSH(x->m->ias, ia);
+    FC_LIST_PUSH(x->m->ias, ia);
     uint16_t code;
     struct fc_cursor sub;
     bool cut;
@@ -681,7 +669,7 @@ static enum fc_dhcp_status read_message(struct fc_cursor *c, bool inner, struct 
     struct fc_cursor val;
     bool cut;
     while (next_option6(c, &code, &val, &cut)) {
-        LIST_PUSH(m->options, code);
+        FC_LIST_PUSH(m->options, code);
         if (!read_option6(code, &val, &x))
             m->bad_options++;
     }

@@ -39,6 +39,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/capped-list.h"
+
 enum fc_dhcp_status {
     FC_DHCP_OK = 0,
     FC_DHCP_TRUNCATED = -1, /* the bytes end before the message does */
@@ -46,14 +48,6 @@ enum fc_dhcp_status {
                              * DHCPv4 op is neither request nor reply */
     FC_DHCP_TOO_DEEP = -3,  /* DHCPv6 relays nested past FC_DHCP6_MAX_RELAYS */
 };
-
-/* A list of values in wire order. */
-#define FC_DHCP_LIST(type, cap) \
-    struct {                    \
-        uint16_t n;             \
-        uint32_t dropped;       \
-        type v[cap];            \
-    }
 
 /* One DHCP text: a DNS name is at most 255 bytes (RFC 1035 2.3.4), and so
  * is a DHCPv4 option; escapes take room too. */
@@ -120,10 +114,10 @@ struct fc_dhcp4 {
     char message[FC_DHCP_TEXT_LEN + 1];     /* 56 */
     char client_id[FC_DHCP4_CLIENT_ID_HEX]; /* 61, lowercase hex, type byte first */
     /* 55, the client's DHCP fingerprint, in wire order. */
-    FC_DHCP_LIST(uint8_t, FC_DHCP4_VALUE_MAX) prl;
+    FC_CAPPED_LIST(uint8_t, FC_DHCP4_VALUE_MAX) prl;
     /* Codes of the options present, in wire order (a repeated code once
      * per instance), overloaded fields included. */
-    FC_DHCP_LIST(uint8_t, FC_DHCP4_MAX_OPTIONS) options;
+    FC_CAPPED_LIST(uint8_t, FC_DHCP4_MAX_OPTIONS) options;
     uint32_t text_dropped; /* bytes left out of texts and client_id */
     uint32_t bad_options;
 };
@@ -241,13 +235,13 @@ struct fc_dhcp6 {
     /* Its vendor-class-data items, joined with ',' (a ',' inside one is
      * escaped as \x2c). */
     char vendor_class[FC_DHCP_TEXT_LEN + 1];
-    FC_DHCP_LIST(uint16_t, FC_DHCP6_MAX_ORO) oro; /* option 6, wire order */
+    FC_CAPPED_LIST(uint16_t, FC_DHCP6_MAX_ORO) oro; /* option 6, wire order */
     /* Codes of the message's options in wire order (not those inside
      * IAs). */
-    FC_DHCP_LIST(uint16_t, FC_DHCP6_MAX_OPTIONS) options;
-    FC_DHCP_LIST(struct fc_dhcp6_ia, FC_DHCP6_MAX_IAS) ias;
-    FC_DHCP_LIST(struct fc_dhcp6_addr, FC_DHCP6_MAX_ADDRS) addrs;
-    FC_DHCP_LIST(struct fc_dhcp6_prefix, FC_DHCP6_MAX_PREFIXES) prefixes;
+    FC_CAPPED_LIST(uint16_t, FC_DHCP6_MAX_OPTIONS) options;
+    FC_CAPPED_LIST(struct fc_dhcp6_ia, FC_DHCP6_MAX_IAS) ias;
+    FC_CAPPED_LIST(struct fc_dhcp6_addr, FC_DHCP6_MAX_ADDRS) addrs;
+    FC_CAPPED_LIST(struct fc_dhcp6_prefix, FC_DHCP6_MAX_PREFIXES) prefixes;
     uint32_t text_dropped; /* bytes left out of texts and DUIDs */
     uint32_t bad_options;
 };

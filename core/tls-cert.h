@@ -46,7 +46,7 @@ struct fc_tls_der {
 /* The certificates in wire order: the peer's own first, then (usually)
  * each one's issuer. An empty list is valid (a client without one). */
 struct fc_tls_cert_chain {
-    FC_TLS_LIST(struct fc_tls_der, FC_TLS_MAX_CERTS) certs;
+    FC_CAPPED_LIST(struct fc_tls_der, FC_TLS_MAX_CERTS) certs;
 };
 
 /* Fills *chain from one handshake message (header included, see above);

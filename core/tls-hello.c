@@ -20,18 +20,6 @@
 
 #include "core/cursor.h"
 
-#define LIST_CAP(l) (sizeof(l).v / sizeof(l).v[0])
-/* Evaluates x once either way: x is often a read that must advance. */
-#define LIST_PUSH(l, x)               \
-    do {                              \
-        if ((l).n < LIST_CAP(l)) {    \
-            (l).v[(l).n++] = (x);     \
-        } else {                      \
-            (void)(x);                \
-            (l).dropped++;            \
-        }                             \
-    } while (0)
-
 bool fc_tls_is_grease(uint16_t v)
 {
     return (v & 0x0f0f) == 0x0a0a && (v >> 8) == (v & 0xff);
@@ -76,7 +64,7 @@ static bool read_u16s(struct fc_cursor *c, unsigned prefix, uint16_t *v, size_t 
     }
     return true;
 }
-#define READ_U16S(c, prefix, l) read_u16s(c, prefix, (l).v, LIST_CAP(l), &(l).n, &(l).dropped)
+#define READ_U16S(c, prefix, l) read_u16s(c, prefix, (l).v, FC_LIST_CAP(l), &(l).n, &(l).dropped)
 
 /* server_name (RFC 6066 3): the first host_name entry. A ServerHello's
  * extension is empty. */
@@ -112,7 +100,7 @@ static bool parse_alpn(struct fc_cursor *c, struct fc_tls_hello *h)
         struct fc_cursor name = get_vec(&list, 1);
         if (list.short_read)
             return false;
-        if (h->alpn.n == LIST_CAP(h->alpn)) {
+        if (h->alpn.n == FC_LIST_CAP(h->alpn)) {
             h->alpn.dropped++;
             continue;
         }
@@ -131,7 +119,7 @@ static bool parse_versions(struct fc_cursor *c, struct fc_tls_hello *h)
 {
     if (h->type == FC_TLS_CLIENT_HELLO)
         return READ_U16S(c, 1, h->versions);
-    LIST_PUSH(h->versions, fc_get_be16(c));
+    FC_LIST_PUSH(h->versions, fc_get_be16(c));
     return true;
 }
 
@@ -139,7 +127,7 @@ static bool parse_point_formats(struct fc_cursor *c, struct fc_tls_hello *h)
 {
     struct fc_cursor vec = get_vec(c, 1);
     while (fc_cursor_left(&vec) > 0)
-        LIST_PUSH(h->point_formats, fc_get_u8(&vec));
+        FC_LIST_PUSH(h->point_formats, fc_get_u8(&vec));
     return true;
 }
 
@@ -198,7 +186,7 @@ static enum fc_tls_status parse_exts(struct fc_cursor *c, struct fc_tls_hello *h
         struct fc_cursor body = get_vec(&exts, 2);
         if (exts.short_read || !parse_ext(type, &body, h))
             return FC_TLS_MALFORMED;
-        LIST_PUSH(h->exts, type);
+        FC_LIST_PUSH(h->exts, type);
     }
     return FC_TLS_OK;
 }

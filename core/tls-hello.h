@@ -19,6 +19,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/capped-list.h"
+
 #define FC_TLS_CLIENT_HELLO 1
 #define FC_TLS_SERVER_HELLO 2
 
@@ -50,14 +52,6 @@ enum fc_tls_status {
     FC_TLS_NOT_HELLO = -3, /* another handshake type */
 };
 
-/* A list of values in wire order, GREASE included. */
-#define FC_TLS_LIST(type, cap) \
-    struct {                   \
-        uint16_t n;            \
-        uint32_t dropped;      \
-        type v[cap];           \
-    }
-
 struct fc_tls_alpn {
     uint8_t len;
     char s[FC_TLS_ALPN_LEN + 1]; /* NUL-terminated; may hold NULs itself */
@@ -67,20 +61,20 @@ struct fc_tls_hello {
     uint8_t type;     /* FC_TLS_CLIENT_HELLO or FC_TLS_SERVER_HELLO */
     uint16_t version; /* legacy_version */
     uint16_t cipher;  /* ServerHello: the chosen suite */
-    FC_TLS_LIST(uint16_t, FC_TLS_MAX_CIPHERS) ciphers; /* ClientHello */
-    FC_TLS_LIST(uint16_t, FC_TLS_MAX_EXTS) exts;
+    FC_CAPPED_LIST(uint16_t, FC_TLS_MAX_CIPHERS) ciphers; /* ClientHello */
+    FC_CAPPED_LIST(uint16_t, FC_TLS_MAX_EXTS) exts;
     /* Contents of the extensions below; a repeated extension's later
      * copies are listed in exts but not parsed. */
     bool has_sni; /* a host_name entry was present */
     uint8_t sni_len;
     uint32_t sni_dropped; /* bytes of a longer name left out */
     char sni[FC_TLS_SNI_LEN + 1]; /* NUL-terminated */
-    FC_TLS_LIST(struct fc_tls_alpn, FC_TLS_MAX_ALPN) alpn; /* dropped: values */
+    FC_CAPPED_LIST(struct fc_tls_alpn, FC_TLS_MAX_ALPN) alpn; /* dropped: values */
     /* ClientHello: offered versions; ServerHello: the selected one. */
-    FC_TLS_LIST(uint16_t, FC_TLS_MAX_VERSIONS) versions;
-    FC_TLS_LIST(uint16_t, FC_TLS_MAX_GROUPS) groups;
-    FC_TLS_LIST(uint8_t, FC_TLS_MAX_POINT_FORMATS) point_formats;
-    FC_TLS_LIST(uint16_t, FC_TLS_MAX_SIGALGS) sigalgs;
+    FC_CAPPED_LIST(uint16_t, FC_TLS_MAX_VERSIONS) versions;
+    FC_CAPPED_LIST(uint16_t, FC_TLS_MAX_GROUPS) groups;
+    FC_CAPPED_LIST(uint8_t, FC_TLS_MAX_POINT_FORMATS) point_formats;
+    FC_CAPPED_LIST(uint16_t, FC_TLS_MAX_SIGALGS) sigalgs;
 };
 
 /* Fills *h from one handshake message (header included, see above). On

@@ -97,23 +97,6 @@ static const struct fc_arena_source sources[FC_DHCP_FIELD_COUNT] = {
 #undef FC_DHCP_FIELD
 };
 
-static void message_values(const void *item, struct fc_value *v)
-{
-    const struct fc_dhcp_item *m = item;
-    fc_arena_item_values(sources, FC_DHCP_FIELD_COUNT, m, &m->arena, m->text, v);
-}
-
-static bool message_from_values(void *item, const struct fc_value *v)
-{
-    struct fc_dhcp_item *m = item;
-    return fc_arena_item_from_values(sources, FC_DHCP_FIELD_COUNT, m, &m->arena, m->text, v);
-}
-
-static void free_message(void *item)
-{
-    fc_dhcp_item_free(item);
-}
-
 const struct fc_section fc_section_dhcp = {
     .name = "dhcp",
     .csv_name = "dhcp.csv",
@@ -123,7 +106,7 @@ const struct fc_section fc_section_dhcp = {
     .fields = fields,
     .truncated_field = -1,
     .item_size = sizeof(struct fc_dhcp_item),
-    .values = message_values,
-    .from_values = message_from_values,
-    .free_item = free_message,
+    .arena = sources,
+    .arena_at = offsetof(struct fc_dhcp_item, arena),
+    .slots_at = offsetof(struct fc_dhcp_item, text),
 };

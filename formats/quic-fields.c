@@ -58,17 +58,6 @@ static const struct fc_fixed_source sources[FC_QUIC_FIELD_COUNT] = {
 #undef FC_QUIC_FIELD
 };
 
-static void quic_values(const void *item, struct fc_value *v)
-{
-    fc_fixed_item_values(sources, FC_QUIC_FIELD_COUNT, item, v);
-}
-
-static bool quic_from_values(void *item, const struct fc_value *v)
-{
-    fc_fixed_item_from_values(sources, FC_QUIC_FIELD_COUNT, item, v);
-    return true;
-}
-
 const struct fc_section fc_section_quic = {
     .name = "quic",
     .csv_name = "quic.csv",
@@ -79,6 +68,5 @@ const struct fc_section fc_section_quic = {
     .fields = fields,
     .truncated_field = -1,
     .item_size = sizeof(struct fc_quic_info),
-    .values = quic_values,
-    .from_values = quic_from_values,
+    .fixed = sources,
 };
