@@ -8,6 +8,7 @@ extern const struct fc_dissector fc_dissector_dns_tcp;
 extern const struct fc_dissector fc_dissector_dns_udp;
 extern const struct fc_dissector fc_dissector_dhcp;
 extern const struct fc_dissector fc_dissector_dhcpv6;
+extern const struct fc_dissector fc_dissector_dtls;
 extern const struct fc_dissector fc_dissector_http;
 extern const struct fc_dissector fc_dissector_icmp;
 extern const struct fc_dissector fc_dissector_icmp6;
@@ -29,6 +30,7 @@ const struct fc_dissector *const fc_dissectors[] = {
     &fc_dissector_dhcp,
     &fc_dissector_dhcpv6,
     &fc_dissector_quic,
+    &fc_dissector_dtls,
     &fc_dissector_smb,
 };
 

@@ -100,6 +100,10 @@
 #define FC_DNS_MAX_TX 65536u
 #define FC_DNS_MAX_RECORDS 262144u
 
+/* DTLS (core/dissect-dtls.c): datagrams of a flow read for its hellos;
+ * a handshake takes four to ten, a HelloVerifyRequest two more. */
+#define FC_DTLS_MAX_DATAGRAMS 32u
+
 /* ICMP (core/dissect-icmp.c): distinct quoted flows kept per ICMP error
  * flow between two records (a scan answered by port-unreachables quotes
  * one flow per probed port); beyond, they are counted, not kept. */

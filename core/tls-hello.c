@@ -300,14 +300,25 @@ static const char *ja4_version(uint16_t v)
     return "00";
 }
 
-/* The highest non-GREASE supported_versions value when the extension is
+/* Newer of two versions: DTLS counts down (0xfeff 1.0, 0xfefd 1.2,
+ * 0xfefc 1.3), TLS up. */
+static bool newer(uint16_t a, uint16_t b)
+{
+    bool dtls_a = a >= 0xfe00, dtls_b = b >= 0xfe00;
+    if (dtls_a && dtls_b)
+        return a < b;
+    return a > b;
+}
+
+/* The newest non-GREASE supported_versions value when the extension is
  * there, the legacy version otherwise. */
 uint16_t fc_tls_hello_version(const struct fc_tls_hello *h)
 {
     uint16_t best = 0;
     for (uint16_t i = 0; i < h->versions.n; i++) {
-        if (!fc_tls_is_grease(h->versions.v[i]) && h->versions.v[i] > best)
-            best = h->versions.v[i];
+        uint16_t v = h->versions.v[i];
+        if (!fc_tls_is_grease(v) && (best == 0 || newer(v, best)))
+            best = v;
     }
     return best ? best : h->version;
 }

@@ -81,7 +81,7 @@ struct fc_tls_hello {
  * error *h is partly filled and must not be used. */
 enum fc_tls_status fc_tls_hello_parse(const uint8_t *msg, size_t len, struct fc_tls_hello *h);
 
-/* The version a hello stands for: a ClientHello's highest offered in
+/* The version a hello stands for: a ClientHello's newest offered in
  * supported_versions, a ServerHello's selected one, else legacy_version. */
 uint16_t fc_tls_hello_version(const struct fc_tls_hello *h);
 

@@ -19,6 +19,7 @@ int main(void)
     srunner_add_suite(sr, make_tls_hello_suite());
     srunner_add_suite(sr, make_tls_cert_suite());
     srunner_add_suite(sr, make_ssh_kex_suite());
+    srunner_add_suite(sr, make_dtls_record_suite());
     srunner_add_suite(sr, make_icmp_quote_suite());
     srunner_add_suite(sr, make_dns_msg_suite());
     srunner_add_suite(sr, make_dhcp_msg_suite());
