@@ -383,8 +383,10 @@ static void dns_exported(void *state)
         free(st->recs[i].arena.p);
     st->ntx -= k;
     st->nrec -= nr;
-    memmove(st->txs, st->txs + k, st->ntx * sizeof *st->txs);
-    memmove(st->recs, st->recs + nr, st->nrec * sizeof *st->recs);
+    if (st->ntx) /* (the arrays may not exist yet) */
+        memmove(st->txs, st->txs + k, st->ntx * sizeof *st->txs);
+    if (st->nrec)
+        memmove(st->recs, st->recs + nr, st->nrec * sizeof *st->recs);
     for (uint32_t i = 0; i < st->nrec; i++)
         st->recs[i].tx -= k;
     st->emitted_tx = st->emitted_rec = 0;

@@ -149,7 +149,8 @@ static void icmp_exported(void *state)
     struct icmp_state *st = state;
     st->reported |= st->seen;
     st->nquoted -= st->emitted;
-    memmove(st->quoted, st->quoted + st->emitted, st->nquoted * sizeof *st->quoted);
+    if (st->nquoted) /* (the array may not exist yet) */
+        memmove(st->quoted, st->quoted + st->emitted, st->nquoted * sizeof *st->quoted);
     st->emitted = 0;
 }
 
