@@ -5,6 +5,8 @@
 #include "core/dissect.h"
 
 extern const struct fc_dissector fc_dissector_http;
+extern const struct fc_dissector fc_dissector_sip_tcp;
+extern const struct fc_dissector fc_dissector_sip_udp;
 extern const struct fc_dissector fc_dissector_ssh;
 extern const struct fc_dissector fc_dissector_tls;
 
@@ -12,6 +14,8 @@ const struct fc_dissector *const fc_dissectors[] = {
     &fc_dissector_http,
     &fc_dissector_tls,
     &fc_dissector_ssh,
+    &fc_dissector_sip_tcp,
+    &fc_dissector_sip_udp,
 };
 
 const unsigned fc_dissector_count = sizeof fc_dissectors / sizeof fc_dissectors[0];

@@ -15,6 +15,7 @@ enum fc_section_id {
     FC_SECTION_TLS,  /* struct fc_tls_info (core/tls-info.h), at most one */
     FC_SECTION_CERTIFICATES, /* struct fc_tls_certificate (core/tls-certificate.h) */
     FC_SECTION_SSH,  /* struct fc_ssh_info (core/ssh-info.h), at most one */
+    FC_SECTION_SIP,  /* struct fc_sip_tx (core/sip-tx.h) */
     FC_SECTION_COUNT
 };
 

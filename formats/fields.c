@@ -249,6 +249,7 @@ GETTER(get_http) { set_items(v, x->r, FC_SECTION_HTTP); }
 GETTER(get_tls) { set_items(v, x->r, FC_SECTION_TLS); }
 GETTER(get_certificates) { set_items(v, x->r, FC_SECTION_CERTIFICATES); }
 GETTER(get_ssh) { set_items(v, x->r, FC_SECTION_SSH); }
+GETTER(get_sip) { set_items(v, x->r, FC_SECTION_SIP); }
 
 GETTER(get_end_reason)
 {

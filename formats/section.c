@@ -8,6 +8,7 @@
 
 #include "formats/certificate-fields.h"
 #include "formats/http-fields.h"
+#include "formats/sip-fields.h"
 #include "formats/ssh-fields.h"
 #include "formats/tls-fields.h"
 
@@ -16,6 +17,7 @@ const struct fc_section *const fc_sections[FC_SECTION_COUNT] = {
     [FC_SECTION_TLS] = &fc_section_tls,
     [FC_SECTION_CERTIFICATES] = &fc_section_certificates,
     [FC_SECTION_SSH] = &fc_section_ssh,
+    [FC_SECTION_SIP] = &fc_section_sip,
 };
 
 const struct fc_section *fc_field_section(enum fc_field_id f)
