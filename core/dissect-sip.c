@@ -134,7 +134,12 @@ static char *find_param(char *s, const char *name)
         char *q = semi + 1;
         while (*q == ' ' || *q == '\t')
             q++;
-        if (strncasecmp(q, name, n) == 0 && (q[n] == '=' || q[n] == ';' || q[n] == '\0'))
+        if (strncasecmp(q, name, n) != 0)
+            continue;
+        q += n;
+        while (*q == ' ' || *q == '\t')
+            q++;
+        if (*q == '=' || *q == ';' || *q == '\0')
             return semi;
     }
     return NULL;
@@ -577,6 +582,8 @@ static void sip_exported(void *state)
 {
     struct sip_state *st = state;
     uint32_t n = st->emitted;
+    if (n == 0)
+        return;
     for (uint32_t i = 0; i < n; i++)
         free(st->tx[i].arena.p);
     memmove(st->tx, st->tx + n, (st->count - n) * sizeof *st->tx);

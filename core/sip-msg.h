@@ -34,11 +34,12 @@
 /* Caps. A line of 8 KiB holds any header a common stack writes (Kamailio
  * and Asterisk cut at 4 KiB); a head of 64 KiB is the largest UDP
  * datagram. Via lines past FC_SIP_VIA_MAX are counted, not kept (a
- * request crosses a few proxies; 70 is Max-Forwards' usual start). */
+ * request crosses a few proxies). Methods are tokens of at most
+ * FC_SIP_METHOD_MAX characters (RFC 4475 3.1.1.2 uses one of 42). */
 #define FC_SIP_LINE_MAX 8192u
 #define FC_SIP_HEAD_MAX 65535u
 #define FC_SIP_VIA_MAX 16u
-#define FC_SIP_METHOD_MAX 32u
+#define FC_SIP_METHOD_MAX 64u
 
 /* The header fields read, the first of each kept (Via: every one). */
 enum fc_sip_header {

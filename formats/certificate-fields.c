@@ -79,17 +79,7 @@ static const struct fc_arena_source sources[FC_CERT_FIELD_COUNT] = {
 #undef FC_CERT_FIELD
 };
 
-static void certificate_values(const void *item, struct fc_value *v)
-{
-    const struct fc_tls_certificate *c = item;
-    fc_arena_item_values(sources, FC_CERT_FIELD_COUNT, c, &c->arena, c->text, v);
-}
-
-static bool certificate_from_values(void *item, const struct fc_value *v)
-{
-    struct fc_tls_certificate *c = item;
-    return fc_arena_item_from_values(sources, FC_CERT_FIELD_COUNT, c, &c->arena, c->text, v);
-}
+FC_ARENA_ITEM_FUNCTIONS(struct fc_tls_certificate, certificate, sources, FC_CERT_FIELD_COUNT)
 
 static void free_certificate(void *item)
 {

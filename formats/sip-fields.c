@@ -3,7 +3,6 @@
 
 #include <stdlib.h>
 
-#include "core/flow.h"
 #include "formats/ipfix-map.h"
 
 static const struct fc_section_field fields[FC_SIP_FIELD_COUNT] = {
@@ -14,33 +13,12 @@ static const struct fc_section_field fields[FC_SIP_FIELD_COUNT] = {
 
 /* ---- the fields that are not plain texts: get_<name>, set_<name> -------- */
 
-static void set_uint(struct fc_value *v, bool present, uint64_t n)
-{
-    if (present) {
-        v->kind = FC_VALUE_UINT;
-        v->u = n;
-    }
-}
-
-static void set_time(struct fc_value *v, fc_time t)
-{
-    if (t != FC_TIME_UNKNOWN) {
-        v->kind = FC_VALUE_TIME;
-        v->ns = t;
-    }
-}
-
-static fc_time time_of(const struct fc_value *v)
-{
-    return v->kind == FC_VALUE_TIME ? v->ns : FC_TIME_UNKNOWN;
-}
-
 #define GET(name) FC_ITEM_GET(struct fc_sip_tx, tx, name)
 #define SET(name) FC_ITEM_SET(struct fc_sip_tx, tx, name)
 
 /* Status and the response body length are there when a response was
  * read; read back, they tell it was. `final` follows from the status. */
-GET(status_code) { set_uint(v, tx->has_response, tx->status); }
+GET(status_code) { fc_item_set_uint(v, tx->has_response, tx->status); }
 SET(status_code)
 {
     tx->has_response = v->kind == FC_VALUE_UINT;
@@ -48,21 +26,21 @@ SET(status_code)
     tx->final = tx->status >= 200;
 }
 
-GET(request_body_len) { set_uint(v, tx->has_request, tx->request_body_len); }
+GET(request_body_len) { fc_item_set_uint(v, tx->has_request, tx->request_body_len); }
 SET(request_body_len)
 {
     tx->has_request = v->kind == FC_VALUE_UINT;
     tx->request_body_len = v->u;
 }
 
-GET(response_body_len) { set_uint(v, tx->has_response, tx->response_body_len); }
+GET(response_body_len) { fc_item_set_uint(v, tx->has_response, tx->response_body_len); }
 SET(response_body_len) { tx->response_body_len = v->u; }
 
-GET(request_time) { set_time(v, tx->request_ts); }
-SET(request_time) { tx->request_ts = time_of(v); }
+GET(request_time) { fc_item_set_time(v, tx->request_ts); }
+SET(request_time) { tx->request_ts = fc_item_time(v); }
 
-GET(response_time) { set_time(v, tx->response_ts); }
-SET(response_time) { tx->response_ts = time_of(v); }
+GET(response_time) { fc_item_set_time(v, tx->response_ts); }
+SET(response_time) { tx->response_ts = fc_item_time(v); }
 
 GET(truncated)
 {
@@ -81,17 +59,7 @@ static const struct fc_arena_source sources[FC_SIP_FIELD_COUNT] = {
 #undef FC_SIP_FIELD
 };
 
-static void tx_values(const void *item, struct fc_value *v)
-{
-    const struct fc_sip_tx *tx = item;
-    fc_arena_item_values(sources, FC_SIP_FIELD_COUNT, tx, &tx->arena, tx->text, v);
-}
-
-static bool tx_from_values(void *item, const struct fc_value *v)
-{
-    struct fc_sip_tx *tx = item;
-    return fc_arena_item_from_values(sources, FC_SIP_FIELD_COUNT, tx, &tx->arena, tx->text, v);
-}
+FC_ARENA_ITEM_FUNCTIONS(struct fc_sip_tx, tx, sources, FC_SIP_FIELD_COUNT)
 
 static void free_tx(void *item)
 {

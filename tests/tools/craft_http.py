@@ -229,25 +229,31 @@ microsecond times, 2017-09-12 09:14 UTC onwards.
               for name, fn in CAPTURES.items())
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__)
+def write_files(outdir, captures, readme, doc):
+    """Writes each capture of `captures` (name -> function returning its packets) and
+    the README into outdir, or with --check says which on disk are not current."""
+    ap = argparse.ArgumentParser(description=doc)
     ap.add_argument("--check", action="store_true")
     args = ap.parse_args()
-    files = {name: pcap(fn()) for name, fn in CAPTURES.items()}
-    files["README.md"] = README.encode()
+    files = {name: pcap(fn()) for name, fn in captures.items()}
+    files["README.md"] = readme.encode()
     stale = []
     for name, data in files.items():
-        path = OUTDIR / name
+        path = outdir / name
         if args.check:
             if not path.exists() or path.read_bytes() != data:
                 stale.append(name)
         else:
-            OUTDIR.mkdir(parents=True, exist_ok=True)
+            outdir.mkdir(parents=True, exist_ok=True)
             path.write_bytes(data)
     if stale:
         print("out of date: " + ", ".join(stale), file=sys.stderr)
         return 1
     return 0
+
+
+def main():
+    return write_files(OUTDIR, CAPTURES, README, __doc__)
 
 
 if __name__ == "__main__":

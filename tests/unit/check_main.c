@@ -20,6 +20,7 @@ int main(void)
     srunner_add_suite(sr, make_tls_cert_suite());
     srunner_add_suite(sr, make_ssh_kex_suite());
     srunner_add_suite(sr, make_dns_msg_suite());
+    srunner_add_suite(sr, make_sip_msg_suite());
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);
     srunner_free(sr);
