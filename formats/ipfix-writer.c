@@ -37,8 +37,10 @@
 #define IE_BIFLOW_DIRECTION 239
 #define IE_FLOW_END_REASON 136
 
-/* Which fields a template has: a bitset, by template kind (below). */
-#define SHAPE_BITS (FC_FIELD_COUNT > FC_SECTION_MAX_FIELDS ? FC_FIELD_COUNT + 1 : FC_SECTION_MAX_FIELDS)
+/* Which fields a template has: a bitset, by template kind (below); a flow
+ * shape has one bit more than there are fields. */
+#define SHAPE_BITS \
+    (FC_FIELD_COUNT + 1 > FC_SECTION_MAX_FIELDS ? FC_FIELD_COUNT + 1 : FC_SECTION_MAX_FIELDS)
 #define SHAPE_WORDS ((SHAPE_BITS + 63) / 64)
 struct shape {
     uint64_t w[SHAPE_WORDS];
