@@ -14,6 +14,8 @@ extern const struct fc_dissector fc_dissector_icmp;
 extern const struct fc_dissector fc_dissector_icmp6;
 extern const struct fc_dissector fc_dissector_quic;
 extern const struct fc_dissector fc_dissector_smb;
+extern const struct fc_dissector fc_dissector_sip_tcp;
+extern const struct fc_dissector fc_dissector_sip_udp;
 extern const struct fc_dissector fc_dissector_ssh;
 extern const struct fc_dissector fc_dissector_starttls;
 extern const struct fc_dissector fc_dissector_tls;
@@ -32,6 +34,8 @@ const struct fc_dissector *const fc_dissectors[] = {
     &fc_dissector_quic,
     &fc_dissector_dtls,
     &fc_dissector_smb,
+    &fc_dissector_sip_tcp,
+    &fc_dissector_sip_udp,
 };
 
 const unsigned fc_dissector_count = sizeof fc_dissectors / sizeof fc_dissectors[0];

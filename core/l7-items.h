@@ -22,6 +22,7 @@ enum fc_section_id {
     FC_SECTION_DHCP, /* struct fc_dhcp_item (core/dhcp-info.h) */
     FC_SECTION_QUIC, /* struct fc_quic_info (core/quic-info.h), at most one */
     FC_SECTION_SMB,  /* struct fc_smb_item (core/smb-info.h) */
+    FC_SECTION_SIP,  /* struct fc_sip_tx (core/sip-tx.h) */
     FC_SECTION_COUNT
 };
 

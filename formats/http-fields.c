@@ -15,30 +15,9 @@ static const struct fc_section_field fields[FC_HTTP_FIELD_COUNT] = {
 
 /* ---- the fields that are not plain texts: get_<name>, set_<name> -------- */
 
-static void set_count(struct fc_value *v, bool present, uint64_t n)
-{
-    if (present) {
-        v->kind = FC_VALUE_UINT;
-        v->u = n;
-    }
-}
-
-static void set_time(struct fc_value *v, fc_time t)
-{
-    if (t != FC_TIME_UNKNOWN) {
-        v->kind = FC_VALUE_TIME;
-        v->ns = t;
-    }
-}
-
 static int64_t length_of(const struct fc_value *v)
 {
     return v->kind == FC_VALUE_UINT ? (int64_t)v->u : -1;
-}
-
-static fc_time time_of(const struct fc_value *v)
-{
-    return v->kind == FC_VALUE_TIME ? v->ns : FC_TIME_UNKNOWN;
 }
 
 #define GET(name) FC_ITEM_GET(struct fc_http_tx, tx, name)
@@ -46,41 +25,41 @@ static fc_time time_of(const struct fc_value *v)
 
 GET(request_content_length)
 {
-    set_count(v, tx->request_content_length >= 0, (uint64_t)tx->request_content_length);
+    fc_value_uint(v, tx->request_content_length >= 0, (uint64_t)tx->request_content_length);
 }
 SET(request_content_length) { tx->request_content_length = length_of(v); }
 
-GET(request_body_len) { set_count(v, tx->has_request, tx->request_body_len); }
+GET(request_body_len) { fc_value_uint(v, tx->has_request, tx->request_body_len); }
 SET(request_body_len)
 {
     tx->has_request = v->kind == FC_VALUE_UINT;
     tx->request_body_len = v->u;
 }
 
-GET(status) { set_count(v, tx->has_response, tx->status); }
+GET(status) { fc_value_uint(v, tx->has_response, tx->status); }
 SET(status)
 {
     tx->has_response = v->kind == FC_VALUE_UINT;
     tx->status = (uint16_t)v->u;
 }
 
-GET(info_status) { set_count(v, tx->info_status != 0, tx->info_status); }
+GET(info_status) { fc_value_uint(v, tx->info_status != 0, tx->info_status); }
 SET(info_status) { tx->info_status = (uint16_t)v->u; }
 
 GET(response_content_length)
 {
-    set_count(v, tx->response_content_length >= 0, (uint64_t)tx->response_content_length);
+    fc_value_uint(v, tx->response_content_length >= 0, (uint64_t)tx->response_content_length);
 }
 SET(response_content_length) { tx->response_content_length = length_of(v); }
 
-GET(response_body_len) { set_count(v, tx->has_response, tx->response_body_len); }
+GET(response_body_len) { fc_value_uint(v, tx->has_response, tx->response_body_len); }
 SET(response_body_len) { tx->response_body_len = v->u; }
 
-GET(request_time) { set_time(v, tx->request_ts); }
-SET(request_time) { tx->request_ts = time_of(v); }
+GET(request_time) { fc_item_set_time(v, tx->request_ts); }
+SET(request_time) { tx->request_ts = fc_item_time(v); }
 
-GET(response_time) { set_time(v, tx->response_ts); }
-SET(response_time) { tx->response_ts = time_of(v); }
+GET(response_time) { fc_item_set_time(v, tx->response_ts); }
+SET(response_time) { tx->response_ts = fc_item_time(v); }
 
 /* From the packet that completed the request to the one that started the
  * response: the server's time to answer. */

@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 
+#include "core/flow.h"
 #include "core/l7-items.h"
 #include "formats/ipfix.h"
 
@@ -73,6 +74,18 @@ extern const struct fc_section *const fc_sections[FC_SECTION_COUNT];
     static void set_##name##_of(type *var, const struct fc_value *v);                       \
     static void set_##name(void *item, const struct fc_value *v) { set_##name##_of(item, v); } \
     static void set_##name##_of(type *var, const struct fc_value *v)
+/* A time unless unknown (FC_TIME_UNKNOWN), and back. */
+static inline void fc_item_set_time(struct fc_value *v, fc_time t)
+{
+    if (t != FC_TIME_UNKNOWN) {
+        v->kind = FC_VALUE_TIME;
+        v->ns = t;
+    }
+}
+static inline fc_time fc_item_time(const struct fc_value *v)
+{
+    return v->kind == FC_VALUE_TIME ? v->ns : FC_TIME_UNKNOWN;
+}
 /* Drops a TEXT row's trailing (name) when the .def's source column is
  * pasted: a file defines SOURCE_TEXT(x) as { ... } FC_ITEM_DROP. */
 #define FC_ITEM_DROP(name)
@@ -95,7 +108,6 @@ void fc_arena_item_values(const struct fc_arena_source *src, unsigned n, const v
 bool fc_arena_item_from_values(const struct fc_arena_source *src, unsigned n, void *item,
                                struct fc_text_arena *arena, uint32_t *slots,
                                const struct fc_value *v);
-
 /* Items whose texts are NUL-terminated char arrays of their own (empty:
  * null); a text read back longer than its array is cut. */
 struct fc_fixed_source {

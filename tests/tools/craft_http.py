@@ -217,24 +217,24 @@ CAPTURES = {
     "http-huge-headers.pcap": huge_headers,
 }
 
-def readme(title, tool, captures):
-    """The README.md of a crafted directory: its title and a row per capture."""
+def readme(title, tool, captures, note=""):
+    """The README.md of a crafted directory: its title, a note, a row per capture."""
     return ("# %s\n\nWritten by `tests/tools/%s` (never edit these files by hand;\n"
             "re-run the script). BSD-3-Clause, like flowcase. Ethernet, pcap with\n"
-            "microsecond times, 2017-09-12 09:14 UTC onwards.\n\n"
-            "| file | what it exercises |\n| --- | --- |\n" % (title, tool) +
+            "microsecond times, 2017-09-12 09:14 UTC onwards.%s\n\n"
+            "| file | what it exercises |\n| --- | --- |\n" % (title, tool, note) +
             "".join("| `%s` | %s |\n" % (name, " ".join(fn.__doc__.split()))
                     for name, fn in captures.items()))
 
 
-def write_crafted(outdir, captures, title, tool, doc):
+def write_crafted(outdir, captures, title, tool, doc, note=""):
     """The command line of a craft script: writes the captures and their README into
     outdir, or with --check says which files on disk are not current (exit 1)."""
     ap = argparse.ArgumentParser(description=doc)
     ap.add_argument("--check", action="store_true")
     args = ap.parse_args()
     files = {name: pcap(fn()) for name, fn in captures.items()}
-    files["README.md"] = readme(title, tool, captures).encode()
+    files["README.md"] = readme(title, tool, captures, note).encode()
     stale = []
     for name, data in files.items():
         path = outdir / name

@@ -20,6 +20,7 @@ Suite *make_quic_initial_suite(void);
 Suite *make_readers_suite(void);
 Suite *make_timefmt_suite(void);
 Suite *make_smb2_msg_suite(void);
+Suite *make_sip_msg_suite(void);
 Suite *make_ssh_kex_suite(void);
 Suite *make_tls_cert_suite(void);
 Suite *make_tls_hello_suite(void);
