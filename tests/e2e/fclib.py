@@ -336,3 +336,28 @@ def community_id(src, dst, proto, sport=None, dport=None, seed=0):
     if sport is not None:
         data += struct.pack("!HH", sport, dport)
     return "1:" + base64.b64encode(hashlib.sha1(data).digest()).decode()
+
+
+def csv_text(value):
+    """A JSON value as flowcase's CSV writes it."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def section_csv(run, section):
+    """(the rows of a section's CSV file, the rows the records' JSON says it holds):
+    one per item, keyed by flow_id, seq and the item's index."""
+    with open(os.path.join(run.outdir, section + ".csv"), newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    want = []
+    for record in run.records:
+        items = record[section]
+        items = [items] if isinstance(items, dict) else items or []
+        for i, item in enumerate(items):
+            row = {"flow_id": record["flow_id"], "seq": str(record["seq"]), "index": str(i)}
+            row.update((k, csv_text(v)) for k, v in item.items())
+            want.append(row)
+    return rows, want

@@ -14,14 +14,12 @@
 * Crafted datagrams: DHCPv4 is recognised on any port by its magic cookie; DHCPv6 needs
   port 546/547 and a clean parse; the per-record cap is counted.
 """
-import csv
 import os
 import struct
 import unittest
 
-from fclib import WorkdirCase, convert, corpus, rfc3339_ns, tshark_fields, zeek_log
+from fclib import WorkdirCase, convert, corpus, rfc3339_ns, section_csv, tshark_fields, zeek_log
 from test_ipfix import FC_PEN, dump_value, file_bytes, ipfixdump, read
-from test_tls import csv_text
 
 CAPTURES = ["app/dhcp.pcap", "encap/pppoe.pcap", "misc/mixed-1kxun.part1.pcap",
             "misc/mixed-1kxun.part2.pcap", "misc/mixed-ipfixprobe.pcap"]
@@ -203,15 +201,7 @@ class DhcpPeers(WorkdirCase):
         for name in CAPTURES:
             with self.subTest(name):
                 run = self.run_of(name)
-                with open(os.path.join(run.outdir, "dhcp.csv"), newline="",
-                          encoding="utf-8") as f:
-                    rows = list(csv.DictReader(f))
-                want = []
-                for r in run.records:
-                    for i, m in enumerate(r["dhcp"] or []):
-                        row = {"flow_id": r["flow_id"], "seq": str(r["seq"]), "index": str(i)}
-                        row.update((k, csv_text(v)) for k, v in m.items())
-                        want.append(row)
+                rows, want = section_csv(run, "dhcp")
                 self.assertEqual(rows, want)
                 # Every UDP flow that is not DHCP has null, a DHCP one a list.
                 for r in run.records:

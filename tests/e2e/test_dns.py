@@ -14,15 +14,14 @@
 * dns.csv and dns_records.csv hold the JSON's values; --no-l7 gives null; IPv4 NetBIOS
   name service is not DNS.
 """
-import csv
 import os
 import subprocess
 import sys
 import unittest
 
-from fclib import (WorkdirCase, arkime_sessions, canon_ip, convert, corpus, rfc3339_ns,
+from fclib import (WorkdirCase, arkime_sessions, canon_ip, convert, corpus, rfc3339_ns, section_csv,
                    suricata_verify_checks, tshark_fields, zeek_log)
-from test_tls import csv_text, inputs
+from test_tls import inputs
 
 CAPTURES = ["dns/dns-tcp.pcap", "dns/dns-txt-multiple.pcap", "dns/dns-wiresharkrepo.pcap",
             "dns/nxdomain-soa.pcap", "http/wikipedia-keepalive.pcap",
@@ -248,16 +247,7 @@ class DnsPeers(WorkdirCase):
         name = "dns/dns-wiresharkrepo.pcap"
         run = self.run_of(name)
         for section in ("dns", "dns_records"):
-            with open(os.path.join(run.outdir, section + ".csv"), newline="",
-                      encoding="utf-8") as f:
-                rows = list(csv.DictReader(f))
-            want = []
-            for record in run.records:
-                for i, item in enumerate(record[section] or []):
-                    row = {"flow_id": record["flow_id"], "seq": str(record["seq"]),
-                           "index": str(i)}
-                    row.update((k, csv_text(v)) for k, v in item.items())
-                    want.append(row)
+            rows, want = section_csv(run, section)
             self.assertTrue(want)
             self.assertEqual(rows, want)
         dns = run.stats["counters"]["l7"]["dns"]

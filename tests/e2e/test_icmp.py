@@ -9,15 +9,13 @@
 * icmp.csv and icmp_quoted.csv hold the JSON's values; --no-l7 gives null; app stays null.
 """
 import collections
-import csv
 import os
 import re
 import subprocess
 import sys
 import unittest
 
-from fclib import WorkdirCase, convert, corpus, tshark_fields
-from test_tls import csv_text
+from fclib import WorkdirCase, convert, corpus, section_csv, tshark_fields
 
 
 def crafted_icmp(name):
@@ -125,18 +123,7 @@ class IcmpCrafted(WorkdirCase):
         path = crafted_icmp("icmp-errors-v4.pcap")
         run = self.convert(path, formats="jsonl,csv")
         for section in ("icmp", "icmp_quoted"):
-            with open(os.path.join(run.outdir, section + ".csv"), newline="",
-                      encoding="utf-8") as f:
-                rows = list(csv.DictReader(f))
-            want = []
-            for record in run.records:
-                items = record[section]
-                items = [items] if isinstance(items, dict) else items or []
-                for i, item in enumerate(items):
-                    row = {"flow_id": record["flow_id"], "seq": str(record["seq"]),
-                           "index": str(i)}
-                    row.update((k, csv_text(v)) for k, v in item.items())
-                    want.append(row)
+            rows, want = section_csv(run, section)
             self.assertTrue(want)
             self.assertEqual(rows, want)
         off = self.convert(path, "--no-l7")

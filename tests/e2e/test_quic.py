@@ -18,8 +18,9 @@ import os
 import re
 import unittest
 
-from fclib import WorkdirCase, convert, corpus, suricata_verify_checks, tshark_fields, zeek_log
-from test_tls import csv_text, version_name
+from fclib import (WorkdirCase, convert, corpus, csv_text, suricata_verify_checks, tshark_fields,
+                   zeek_log)
+from test_tls import version_name
 
 QUIC_CAPTURES = ["app/quic-ietf.pcap", "app/quic-go-handshake-ppp.pcap",
                  "tls/tls-ja3-ja4-ipfixprobe.pcap"]

@@ -23,16 +23,15 @@ tests/data/crafted-sip/ (tests/tools/craft_sip.py).
   back to the same flows.jsonl and sip.csv, and ipfixDump decodes the fcSipTransactions
   list to the JSON values.
 """
-import csv
 import os
 import shutil
 import subprocess
 import sys
 import unittest
 
-from fclib import DATA, WorkdirCase, convert, corpus, run_flowcase, tshark_fields, zeek_log
+from fclib import (DATA, WorkdirCase, convert, corpus, run_flowcase, section_csv, tshark_fields,
+                   zeek_log)
 from test_ipfix import FC_PEN, dump_value, file_bytes, ipfixdump
-from test_tls import csv_text
 
 UDP = corpus("app/sip-wireshark.pcap")
 CRAFTED = os.path.join(DATA, "crafted-sip")
@@ -220,15 +219,7 @@ class SipPeers(WorkdirCase):
     def test_csv_equals_json(self):
         for path in (UDP, TCP_CALL):
             run = self.run_of(path)
-            with open(os.path.join(run.outdir, "sip.csv"), newline="", encoding="utf-8") as f:
-                rows = list(csv.DictReader(f))
-            want = []
-            for record in run.records:
-                for i, tx in enumerate(record["sip"] or []):
-                    row = {"flow_id": record["flow_id"], "seq": str(record["seq"]),
-                           "index": str(i)}
-                    row.update((k, csv_text(v)) for k, v in tx.items())
-                    want.append(row)
+            rows, want = section_csv(run, "sip")
             self.assertEqual(rows, want)
 
     def test_no_l7(self):

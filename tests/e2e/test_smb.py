@@ -24,8 +24,7 @@ import re
 import struct
 import unittest
 
-from fclib import WorkdirCase, convert, corpus, rfc3339_ns, tshark_fields, zeek_log
-from test_tls import csv_text
+from fclib import WorkdirCase, convert, corpus, csv_text, rfc3339_ns, tshark_fields, zeek_log
 
 CAPTURE = "app/smb2.pcap"
 NT_STATUS = {"0x00000000": "STATUS_SUCCESS", "0xc0000035": "STATUS_OBJECT_NAME_COLLISION"}

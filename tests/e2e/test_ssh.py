@@ -15,8 +15,7 @@ import hashlib
 import os
 import unittest
 
-from fclib import WorkdirCase, arkime_sessions, convert, corpus, tshark_fields, zeek_log
-from test_tls import csv_text
+from fclib import WorkdirCase, arkime_sessions, convert, corpus, csv_text, tshark_fields, zeek_log
 
 CAPTURES = ["app/ssh-curve25519.pcap", "app/ssh2.pcap"]
 

@@ -24,7 +24,7 @@ import re
 import subprocess
 import unittest
 
-from fclib import (WorkdirCase, arkime_sessions, convert, corpus, ipfixprobe_records,
+from fclib import (WorkdirCase, arkime_sessions, convert, corpus, csv_text, ipfixprobe_records,
                    suricata_verify_checks, zeek_log)
 
 CAPTURES = ["tls/ja4-tls12.pcap", "tls/tls-ja3-ja4-ipfixprobe.pcap",
@@ -50,15 +50,6 @@ def epoch_seconds(text):
     m = re.match(r"^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)\.(\d{9})Z$", text)
     parts = [int(g) for g in m.groups()]
     return calendar.timegm(tuple(parts[:6]) + (0, 0, 0)) + parts[6] / 1e9
-
-
-def csv_text(value):
-    """A JSON value as flowcase's CSV writes it."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
 
 
 def is_grease(value):
