@@ -14,7 +14,9 @@
 * dns.csv and dns_records.csv hold the JSON's values; --no-l7 gives null; IPv4 NetBIOS
   name service is not DNS.
 """
+import collections
 import os
+import re
 import subprocess
 import sys
 import unittest
@@ -50,6 +52,22 @@ def txt_strings(data):
             cur += ch
         i += 1
     return out
+
+
+def name_bytes(name):
+    """The bytes of a name in presentation format (RFC 4343 escapes undone)."""
+    out, i = bytearray(), 0
+    while i < len(name):
+        if name[i] == "\\" and name[i + 1:i + 4].isdigit():
+            out.append(int(name[i + 1:i + 4]))
+            i += 4
+        elif name[i] == "\\":
+            out += name[i + 1].encode()
+            i += 2
+        else:
+            out += name[i].encode()
+            i += 1
+    return bytes(out)
 
 
 def zeek_answer(rec):
@@ -257,6 +275,34 @@ class DnsPeers(WorkdirCase):
         off = convert(corpus(name), self.work.sub("no-l7"), "--no-l7")
         self.assertEqual(off.rc, 0, off.stderr)
         self.assertEqual({(r["dns"], r["dns_records"]) for r in off.records}, {(None, None)})
+
+    def test_ndpi_llmnr_mdns_netbios(self):
+        """nDPI's LLMNR and MDNS flows of mixed-1kxun are DNS with nDPI's host name as
+        the query; its NetBIOS flows are not DNS."""
+        run = self.run_of("misc/mixed-1kxun.pcap")
+        ours = {(r["src_ip"], r["src_port"], r["dst_ip"], r["dst_port"]): r for r in run.records}
+        line = re.compile(r"^\t\d+\tUDP \[?([^\]\s]+?)\]?:(\d+) <?-> \[?([^\]\s]+?)\]?:(\d+) "
+                          r"\[proto: [\d.]+/(\w+)")
+        counts = collections.Counter()
+        with open(corpus("misc/mixed-1kxun.expected.ndpi.txt"), encoding="utf-8") as f:
+            for text in f:
+                m = line.match(text)
+                if not m or m.group(5) not in ("LLMNR", "MDNS", "NetBIOS"):
+                    continue
+                src, sport, dst, dport, proto = m.groups()
+                host = re.search(r"\[Hostname/SNI: ([^\]]+)\]", text)
+                r = ours[(src, int(sport), dst, int(dport))]
+                counts[proto] += 1
+                with self.subTest(flow=(src, sport, dst, dport)):
+                    if proto == "NetBIOS":
+                        self.assertEqual((r["app"], r["dns"]), (None, None))
+                        continue
+                    self.assertEqual(r["app"], "dns")
+                    # nDPI writes each byte outside printable ASCII as '?'.
+                    raw = name_bytes(r["dns"][0]["query"])
+                    ndpi_form = "".join(chr(b) if 32 <= b < 127 else "?" for b in raw)
+                    self.assertEqual(ndpi_form.lower(), host.group(1).lower())
+        self.assertEqual(counts, {"LLMNR": 48, "MDNS": 1, "NetBIOS": 8})
 
     def test_netbios_is_not_dns(self):
         run = self.run_of("http/wikipedia-keepalive.pcap")
