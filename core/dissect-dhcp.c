@@ -67,11 +67,6 @@ static enum fc_probe dhcp6_probe(const struct fc_probe_ctx *pc, const uint8_t *p
     return clean ? FC_PROBE_YES : FC_PROBE_NO;
 }
 
-static void dhcp_init(void *state)
-{
-    (void)state; /* zeroed: no messages */
-}
-
 /* Room for one more message of this record; NULL at the cap or out of
  * memory (counted). */
 static struct fc_dhcp_item *new_item(struct dhcp_state *st, const struct fc_l7_ctx *ctx)
@@ -177,7 +172,6 @@ const struct fc_dissector fc_dissector_dhcp = {
     .proto = FC_PROTO_UDP,
     .probe = dhcp4_probe,
     .state_size = sizeof(struct dhcp_state),
-    .init = dhcp_init,
     .data = dhcp4_data,
     .emit = dhcp_emit,
     .exported = dhcp_exported,
@@ -189,7 +183,6 @@ const struct fc_dissector fc_dissector_dhcpv6 = {
     .proto = FC_PROTO_UDP,
     .probe = dhcp6_probe,
     .state_size = sizeof(struct dhcp_state),
-    .init = dhcp_init,
     .data = dhcp6_data,
     .emit = dhcp_emit,
     .exported = dhcp_exported,

@@ -147,27 +147,30 @@ static void drop_records_from(struct dns_state *st, uint32_t first)
     st->nrec = first;
 }
 
+static void reverse(struct fc_dns_record *r, uint32_t from, uint32_t to)
+{
+    while (from + 1 < to) {
+        struct fc_dns_record tmp = r[from];
+        r[from++] = r[--to];
+        r[to] = tmp;
+    }
+}
+
 /* The records appended from `first` on belong to transaction t: they move
- * after the records of the transactions before and at t. */
+ * after the records of the transactions before and at t (a rotation by
+ * three reversals, in place). */
 static void place_records(struct dns_state *st, uint32_t first, uint32_t t)
 {
-    uint32_t n = st->nrec - first;
     uint32_t at = first;
     while (at > 0 && st->recs[at - 1].tx > t)
         at--;
     for (uint32_t i = first; i < st->nrec; i++)
         st->recs[i].tx = t;
-    if (at == first || n == 0)
+    if (at == first)
         return;
-    struct fc_dns_record *moved = malloc(n * sizeof *moved);
-    if (!moved) {
-        drop_records_from(st, first);
-        return;
-    }
-    memcpy(moved, st->recs + first, n * sizeof *moved);
-    memmove(st->recs + at + n, st->recs + at, (first - at) * sizeof *moved);
-    memcpy(st->recs + at, moved, n * sizeof *moved);
-    free(moved);
+    reverse(st->recs, at, first);
+    reverse(st->recs, first, st->nrec);
+    reverse(st->recs, at, st->nrec);
 }
 
 static void set_header(struct fc_dns_tx *tx, const struct fc_dns_msg *m)
@@ -343,11 +346,6 @@ static void tcp_gap(void *state, const struct fc_l7_ctx *ctx, unsigned dir, uint
 
 /* ------------------------------------------------------------------ output */
 
-static void dns_init(void *state)
-{
-    (void)state;
-}
-
 static bool done(const struct fc_dns_tx *tx, fc_time now)
 {
     return tx->has_response || (now > tx->query_ts && now - tx->query_ts > FC_DNS_QUERY_TIMEOUT_NS);
@@ -409,7 +407,6 @@ const struct fc_dissector fc_dissector_dns_udp = {
     .proto = FC_PROTO_UDP,
     .probe = udp_probe,
     .state_size = sizeof(struct dns_state),
-    .init = dns_init,
     .data = udp_data,
     .emit = dns_emit,
     .exported = dns_exported,
@@ -421,7 +418,6 @@ const struct fc_dissector fc_dissector_dns_tcp = {
     .proto = FC_PROTO_TCP,
     .probe = tcp_probe,
     .state_size = sizeof(struct dns_state),
-    .init = dns_init,
     .data = tcp_data,
     .gap = tcp_gap,
     .emit = dns_emit,

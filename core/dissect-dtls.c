@@ -27,11 +27,6 @@ static enum fc_probe dtls_probe(const struct fc_probe_ctx *pc, const uint8_t *p,
     return fc_dtls_probe(p, len) ? FC_PROBE_YES : FC_PROBE_NO;
 }
 
-static void dtls_init(void *state)
-{
-    (void)state;
-}
-
 struct message_arg {
     struct dtls_state *st;
     const struct fc_l7_ctx *ctx;
@@ -95,20 +90,13 @@ static void dtls_exported(void *state)
     st->reported |= st->info.client_hello || st->info.server_hello;
 }
 
-static void dtls_release(void *state)
-{
-    (void)state;
-}
-
 const struct fc_dissector fc_dissector_dtls = {
     .name = "dtls",
     .proto = FC_PROTO_UDP,
     .probe = dtls_probe,
     .state_size = sizeof(struct dtls_state),
-    .init = dtls_init,
     .data = dtls_data,
     .finished = dtls_finished,
     .emit = dtls_emit,
     .exported = dtls_exported,
-    .release = dtls_release,
 };

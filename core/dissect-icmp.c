@@ -35,11 +35,6 @@ static enum fc_probe icmp_probe(const struct fc_probe_ctx *pc, const uint8_t *p,
     return len >= 2 ? FC_PROBE_YES : FC_PROBE_NO; /* type and code */
 }
 
-static void init_v4(void *state)
-{
-    (void)state;
-}
-
 static void init_v6(void *state)
 {
     ((struct icmp_state *)state)->v6 = true;
@@ -166,5 +161,5 @@ static void icmp_release(void *state)
         .emit = icmp_emit, .exported = icmp_exported, .release = icmp_release,        \
     }
 
-const struct fc_dissector fc_dissector_icmp = ICMP_DISSECTOR(FC_PROTO_ICMP, init_v4);
+const struct fc_dissector fc_dissector_icmp = ICMP_DISSECTOR(FC_PROTO_ICMP, NULL);
 const struct fc_dissector fc_dissector_icmp6 = ICMP_DISSECTOR(FC_PROTO_ICMP6, init_v6);

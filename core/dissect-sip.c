@@ -601,18 +601,12 @@ static void sip_release(void *state)
         free(st->side[dir].buf);
 }
 
-static void sip_init(void *state)
-{
-    (void)state; /* zeroed: no transaction, both sides at a head */
-}
-
 /* Both are the app "sip": the same state, emit and release. */
 const struct fc_dissector fc_dissector_sip_udp = {
     .name = "sip",
     .proto = FC_PROTO_UDP,
     .probe = sip_probe_udp,
     .state_size = sizeof(struct sip_state),
-    .init = sip_init,
     .data = sip_udp_data,
     .emit = sip_emit,
     .exported = sip_exported,
@@ -624,7 +618,6 @@ const struct fc_dissector fc_dissector_sip_tcp = {
     .proto = FC_PROTO_TCP,
     .probe = sip_probe_tcp,
     .state_size = sizeof(struct sip_state),
-    .init = sip_init,
     .data = sip_tcp_data,
     .gap = sip_gap,
     .emit = sip_emit,

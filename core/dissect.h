@@ -53,7 +53,7 @@ struct fc_dissector {
      * for more); UDP: one datagram's payload (MORE counts as NO). */
     enum fc_probe (*probe)(const struct fc_probe_ctx *pc, const uint8_t *p, size_t len);
     size_t state_size;
-    void (*init)(void *state); /* the state is zeroed before */
+    void (*init)(void *state); /* optional; the state is zeroed before */
     void (*data)(void *state, const struct fc_l7_ctx *ctx, unsigned dir, const uint8_t *p,
                  size_t len);
     /* TCP only: a hole of len bytes (0: unknown) in the direction's stream. */
@@ -66,7 +66,7 @@ struct fc_dissector {
     void (*emit)(void *state, const struct fc_l7_ctx *ctx, struct fc_flow_record *r, bool last);
     /* After the record was written: forget what it reported. */
     void (*exported)(void *state);
-    void (*release)(void *state);
+    void (*release)(void *state); /* optional */
 };
 
 extern const struct fc_dissector *const fc_dissectors[];

@@ -109,7 +109,8 @@ static void choose(struct call *c, const struct fc_dissector *d, unsigned dir, c
         return;
     }
     f->d = d;
-    d->init(f->state);
+    if (d->init)
+        d->init(f->state);
     fc_count(c->l->cnt, FC_CNT_L7_DETECTED);
     struct fc_l7_ctx ctx = ctx_of(c);
     unsigned order[2] = { (unsigned)f->first_dir, !(unsigned)f->first_dir };
@@ -251,23 +252,13 @@ static void datagram(struct call *c, unsigned dir, const uint8_t *p, size_t len)
     check_finished(c);
 }
 
-/* The payload bytes of a packet that were captured. */
-static size_t captured_payload(const struct fc_packet *p)
+/* The bytes of the packet from `off` on, up to `len`, that were captured. */
+static size_t captured(const struct fc_packet *p, uint32_t off, uint32_t len)
 {
-    const struct fc_pkt_l4 *l4 = &p->l4;
-    if (l4->payload_off >= p->caplen)
+    if (off >= p->caplen)
         return 0;
-    size_t captured = p->caplen - l4->payload_off;
-    return captured < l4->payload_len ? captured : l4->payload_len;
-}
-
-/* The captured bytes of an ICMP message. */
-static size_t captured_message(const struct fc_packet *p)
-{
-    if (p->ip.l4_off >= p->caplen)
-        return 0;
-    size_t captured = p->caplen - p->ip.l4_off;
-    return captured < p->ip.l4_len ? captured : p->ip.l4_len;
+    size_t n = p->caplen - off;
+    return n < len ? n : len;
 }
 
 static bool worth_following(const struct fc_packet *p)
@@ -300,27 +291,27 @@ void fc_l7_packet(struct fc_l7_layer *l, struct fc_l7_flow **slot, unsigned dir,
         return;
     f->ts = p->ts;
     struct call c = { l, f };
+    size_t payload = captured(p, l4->payload_off, l4->payload_len);
+    /* Payload in IP fragments is not reassembled yet. */
     if (f->proto == FC_PROTO_UDP) {
-        /* Payload in IP fragments is not reassembled yet. */
         if (!p->ip.fragment && l4->payload_len > 0)
-            datagram(&c, dir, p->data + l4->payload_off, captured_payload(p));
+            datagram(&c, dir, p->data + l4->payload_off, payload);
         return;
     }
     if (f->proto != FC_PROTO_TCP) { /* ICMP: the message from its type on */
         if (!p->ip.fragment)
-            datagram(&c, dir, p->data + p->ip.l4_off, captured_message(p));
+            datagram(&c, dir, p->data + p->ip.l4_off, captured(p, p->ip.l4_off, p->ip.l4_len));
         return;
     }
     const struct fc_stream_sink sink = { on_data, on_gap, &c };
     if (l4->tcp_flags & FC_TCP_ACK)
         fc_stream_ack(&l->reasm, &f->stream, !dir, l4->ack, &sink);
-    if (f->off || p->ip.fragment) { /* payload in IP fragments: not reassembled yet */
+    if (f->off || p->ip.fragment) {
         release_if_off(l, f);
         return;
     }
     fc_stream_segment(&l->reasm, &f->stream, dir, l4->seq, l4->tcp_flags,
-                      p->data + l4->payload_off, (uint32_t)captured_payload(p), l4->payload_len,
-                      &sink);
+                      p->data + l4->payload_off, (uint32_t)payload, l4->payload_len, &sink);
     release_if_off(l, f);
 }
 
@@ -348,7 +339,8 @@ void fc_l7_exported(struct fc_l7_layer *l, struct fc_l7_flow **slot, bool last)
     if (!last)
         return;
     if (f->d) {
-        f->d->release(f->state);
+        if (f->d->release)
+            f->d->release(f->state);
         free(f->state);
     }
     drop_probe_bufs(f);
