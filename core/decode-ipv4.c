@@ -74,6 +74,8 @@ enum fc_verdict fc_decode_ipv4(struct fc_counters *cnt, struct fc_packet *p, uin
     ip->frag_offset = (frag & IPV4_OFFSET_MASK) * 8u;
     ip->more_fragments = (frag & IPV4_MF) != 0;
     ip->fragment = ip->more_fragments || ip->frag_offset != 0;
+    ip->frag_data_off = ip->l4_off;
+    ip->frag_data_len = ip->l4_len;
     if (ip->fragment && ip->frag_offset + ip->l4_len > 65535u)
         fc_count(cnt, FC_CNT_IPV4_FRAG_OVERRUN);
     if (captured < total_len)

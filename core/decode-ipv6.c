@@ -36,6 +36,7 @@ static enum fc_verdict ext_truncated(struct fc_counters *cnt)
 static enum fc_verdict walk_extension_headers(struct fc_counters *cnt, struct fc_packet *p)
 {
     struct fc_pkt_ip *ip = &p->ip;
+    uint32_t nh_off = ip->l3_off + 6; /* the byte naming the next header */
     for (unsigned n = 0;; n++) {
         uint8_t nh = ip->proto;
         if (!is_generic_ext_header(nh) && nh != FC_IPPROTO_FRAGMENT && nh != FC_IPPROTO_AH)
@@ -45,9 +46,11 @@ static enum fc_verdict walk_extension_headers(struct fc_counters *cnt, struct fc
             return FC_VERDICT_MALFORMED;
         }
         if (nh == FC_IPPROTO_AH) {
+            uint32_t ah_off = ip->l4_off;
             enum fc_verdict v = fc_skip_ah(cnt, p);
             if (v != FC_VERDICT_IP)
                 return v;
+            nh_off = ah_off;
             continue;
         }
         struct fc_cursor c =
@@ -62,6 +65,9 @@ static enum fc_verdict walk_extension_headers(struct fc_counters *cnt, struct fc
             ip->frag_offset = offflags & IPV6_FRAG_OFFSET_MASK;
             ip->more_fragments = (offflags & IPV6_FRAG_MORE) != 0;
             ip->frag_id = id;
+            ip->frag_nh_off = nh_off;
+            ip->frag_data_off = ip->l4_off + 8u;
+            ip->frag_data_len = ip->l4_len >= 8u ? ip->l4_len - 8u : 0;
         }
         if (c.short_read || hdr_len > ip->l4_len || fc_captured_from(p, ip->l4_off) < hdr_len)
             return ext_truncated(cnt);
@@ -72,6 +78,7 @@ static enum fc_verdict walk_extension_headers(struct fc_counters *cnt, struct fc
             return FC_VERDICT_IP;
         }
         ip->proto = next;
+        nh_off = ip->l4_off; /* an extension header names the next in its first byte */
         ip->l4_off += hdr_len;
         ip->l4_len -= hdr_len;
         if (nh == FC_IPPROTO_FRAGMENT && ip->frag_offset != 0)

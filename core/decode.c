@@ -10,6 +10,10 @@ enum fc_verdict fc_decode_packet(struct fc_counters *cnt, struct fc_packet *p)
     memset(&p->l2, 0, sizeof p->l2);
     memset(&p->ip, 0, sizeof p->ip);
     memset(&p->l4, 0, sizeof p->l4);
+    p->tun.count = 0;
+    p->tun.key = 0;
+    p->frames = 1;
+    p->first_ts = p->ts;
 
     enum fc_verdict v;
     const struct fc_linktype *lt = fc_linktype_find(p->linktype);

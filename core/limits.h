@@ -26,6 +26,12 @@
  * before a frame is declared malformed: bounds recursion on hostile input. */
 #define FC_MAX_LINK_DEPTH 8
 
+/* Tunnel layers decapsulated around one packet (GRE in VXLAN in GTP-U
+ * ...): the configurable depth's ceiling. Real stacks have two or three;
+ * the default depth is 4, as Suricata's decoder recursion guard. */
+#define FC_MAX_TUNNEL_DEPTH 8
+#define FC_DEFAULT_TUNNEL_DEPTH 4
+
 /* MPLS labels followed; carrier stacks rarely exceed 4. */
 #define FC_MAX_MPLS_LABELS 16
 

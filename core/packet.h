@@ -48,6 +48,13 @@ struct fc_pkt_ip {
     bool more_fragments;
     uint32_t frag_offset; /* in bytes */
     uint32_t frag_id;
+    /* Fragments only: where the fragmentable part is (IPv4: after the
+     * header; IPv6: after the fragment header) and its length as the
+     * headers state; for IPv6, the offset of the next-header byte that
+     * names the fragment header (the reassembled datagram drops it). */
+    uint32_t frag_data_off;
+    uint32_t frag_data_len;
+    uint32_t frag_nh_off;
 };
 
 struct fc_pkt_l4 {
@@ -70,6 +77,40 @@ struct fc_pkt_l4 {
     uint8_t wscale;
 };
 
+/* Tunnel types flowcase decapsulates (core/decode-tunnel.c). */
+enum fc_tunnel_type {
+    FC_TUNNEL_NONE,
+    FC_TUNNEL_IP_IN_IP, /* 4in4, 6in4, 4in6, 6in6 */
+    FC_TUNNEL_GRE,
+    FC_TUNNEL_ERSPAN,   /* types I, II and III, carried by GRE */
+    FC_TUNNEL_VXLAN,
+    FC_TUNNEL_GENEVE,
+    FC_TUNNEL_GTPU,
+    FC_TUNNEL_TEREDO,
+    FC_TUNNEL_MPLS_UDP,
+    FC_TUNNEL_TYPE_COUNT
+};
+
+/* One tunnel layer around the packet's innermost IP header: the outer IP
+ * header and transport that carried it, and the tunnel's own id. */
+struct fc_tunnel_layer {
+    uint8_t type;        /* enum fc_tunnel_type */
+    uint8_t ip_version;  /* of the outer header */
+    uint8_t proto;       /* outer transport: 4, 41, 47 or 17 */
+    uint8_t has_id;
+    uint8_t src[16];
+    uint8_t dst[16];
+    uint16_t sport;      /* UDP tunnels only */
+    uint16_t dport;
+    uint32_t id;         /* VNI, GTP TEID, GRE key, ERSPAN session id */
+};
+
+struct fc_pkt_tunnels {
+    uint8_t count;   /* layers, outermost first */
+    struct fc_tunnel_layer layer[FC_MAX_TUNNEL_DEPTH];
+    uint64_t key;    /* the stack's identity in flow and datagram keys; 0 outside tunnels */
+};
+
 struct fc_packet {
     /* Filled by the capture reader. */
     fc_time ts;
@@ -79,8 +120,13 @@ struct fc_packet {
     uint32_t linktype;
     uint32_t interface; /* pcapng interface id within its section; 0 for pcap */
     struct fc_provenance where;
+    /* Captured frames this packet stands for (a reassembled datagram stands
+     * for its fragments) and the earliest one's time; 1 and ts otherwise. */
+    uint32_t frames;
+    fc_time first_ts;
 
     /* Filled by the decoders. */
+    struct fc_pkt_tunnels tun;
     struct fc_pkt_l2 l2;
     struct fc_pkt_ip ip;
     struct fc_pkt_l4 l4;
