@@ -46,6 +46,7 @@ struct convert {
     struct fc_ua_db *ua;    /* NULL: no user-agent analysis */
     const char *ua_path;    /* the patterns it was built from */
     struct fc_engine engine;
+    struct fc_decap_config decap;
     struct fc_case *inputs;
     fc_time started;
     struct fc_writer *writers[MAX_WRITERS];
@@ -198,6 +199,29 @@ static int open_ua(struct convert *cv)
     return 0;
 }
 
+/* The tunnel options into the decapsulation table. */
+static int setup_decap(struct convert *cv)
+{
+    char err[160];
+    fc_decap_config_default(&cv->decap);
+    if (cv->opt.tunnel_depth > FC_MAX_TUNNEL_DEPTH) {
+        fprintf(stderr, "flowcase convert: --tunnel-depth: at most %d\n", FC_MAX_TUNNEL_DEPTH);
+        return -1;
+    }
+    cv->decap.max_depth = cv->opt.decap ? (unsigned)cv->opt.tunnel_depth : 0;
+    if (cv->opt.decap_off &&
+        fc_decap_config_switch_off(&cv->decap, cv->opt.decap_off, err, sizeof err) != 0) {
+        fprintf(stderr, "flowcase convert: --decap-off: %s\n", err);
+        return -1;
+    }
+    if (cv->opt.tunnel_ports &&
+        fc_decap_config_add_ports(&cv->decap, cv->opt.tunnel_ports, err, sizeof err) != 0) {
+        fprintf(stderr, "flowcase convert: --tunnel-ports: %s\n", err);
+        return -1;
+    }
+    return 0;
+}
+
 static int validate(struct convert *cv)
 {
     char err[256];
@@ -223,6 +247,8 @@ static int validate(struct convert *cv)
         fprintf(stderr, "flowcase convert: --dedup-window must be longer than 0\n");
         return -1;
     }
+    if (setup_decap(cv) != 0)
+        return -1;
     if (cv->opt.filter) {
         cv->filter = fc_filter_create(cv->opt.filter, err, sizeof err);
         if (!cv->filter) {
@@ -366,6 +392,7 @@ static int run(struct convert *cv)
         .vlan_in_key = cv->opt.vlan_key,
         .filter = cv->filter,
         .dedup_window = cv->opt.dedup ? cv->opt.dedup_window : 0,
+        .decap = &cv->decap,
     };
     cv->started = fc_manifest_now();
     cv->diag = (struct fc_diag){

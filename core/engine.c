@@ -20,6 +20,7 @@ int fc_engine_init(struct fc_engine *e, const struct fc_engine_config *cfg, fc_r
     memset(e, 0, sizeof *e);
     e->vlan_in_key = cfg->vlan_in_key;
     e->filter = cfg->filter;
+    e->decap = cfg->decap;
     e->flows = fc_flow_table_create(&cfg->flows, &e->counters, sink, sink_arg);
     e->frags = fc_frag_tracker_create(&e->counters, to_flow_table, e);
     e->dedup = cfg->dedup_window ? fc_dedup_create(cfg->dedup_window) : NULL;
@@ -61,6 +62,8 @@ void fc_engine_packet(struct fc_engine *e, struct fc_packet *p)
     if (v != FC_VERDICT_IP)
         return;
     fc_frag_tracker_advance(e->frags, p->ts);
+    while (e->decap && fc_decap(e->decap, &e->counters, p) == FC_DECAP_INNER)
+        ;
     if (p->ip.fragment)
         fc_frag_tracker_packet(e->frags, p);
     else

@@ -1,6 +1,6 @@
 /*
- * One processing lane: filter -> decoder -> duplicate check -> fragment
- * tracker -> flow table.
+ * One processing lane: filter -> decoder -> duplicate check ->
+ * decapsulation and fragments -> flow table.
  * It owns its counters and state and shares nothing, so several lanes can
  * later run side by side on flow-hash partitions of the input.
  */
@@ -8,6 +8,7 @@
 #define FC_ENGINE_H
 
 #include "core/counters.h"
+#include "core/decap.h"
 #include "core/dedup.h"
 #include "core/filter.h"
 #include "core/flow-table.h"
@@ -18,6 +19,7 @@ struct fc_engine_config {
     bool vlan_in_key;
     struct fc_filter *filter; /* NULL: every packet; not owned */
     fc_time dedup_window;     /* 0: keep duplicates */
+    const struct fc_decap_config *decap; /* NULL: no decapsulation; not owned */
 };
 
 struct fc_engine {
@@ -25,6 +27,7 @@ struct fc_engine {
     bool vlan_in_key;
     struct fc_filter *filter;
     struct fc_dedup *dedup; /* NULL unless --dedup */
+    const struct fc_decap_config *decap;
     struct fc_frag_tracker *frags;
     struct fc_flow_table *flows;
 };

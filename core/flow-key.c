@@ -15,6 +15,8 @@ void fc_flow_key_make(const struct fc_packet *p, bool vlan_in_key, struct fc_flo
     k->ip_version = p->ip.version;
     k->proto = p->ip.proto;
     k->has_ports = p->l4.has_ports;
+    k->tunnel[0] = (uint32_t)(p->tun.key >> 32);
+    k->tunnel[1] = (uint32_t)p->tun.key;
     if (vlan_in_key) {
         k->vlan_count = p->l2.vlan_tags < FC_VLAN_KEY_DEPTH ? p->l2.vlan_tags : FC_VLAN_KEY_DEPTH;
         memcpy(k->vlan, p->l2.vlan, k->vlan_count * sizeof k->vlan[0]);
@@ -34,7 +36,7 @@ void fc_flow_key_make(const struct fc_packet *p, bool vlan_in_key, struct fc_flo
  * padding: see the static assertion). */
 uint64_t fc_flow_key_hash(const struct fc_flow_key *k)
 {
-    _Static_assert(sizeof(struct fc_flow_key) == 2 * 16 + 2 * 2 + FC_VLAN_KEY_DEPTH * 2 + 4,
+    _Static_assert(sizeof(struct fc_flow_key) == 2 * 16 + 2 * 2 + FC_VLAN_KEY_DEPTH * 2 + 4 + 8,
                    "flow key must have no padding bytes");
     const uint8_t *b = (const uint8_t *)k;
     size_t n = sizeof *k;

@@ -21,6 +21,7 @@
 #include "core/dlist.h"
 #include "core/pool.h"
 #include "core/tcp-track.h"
+#include "core/tunnel-info.h"
 
 #define FLOWS_PER_CHUNK 1024u
 #define INITIAL_BUCKETS 4096u
@@ -38,6 +39,8 @@ struct flow {
     fc_time close_ts;
     struct fc_tcp_track tcp;
     struct fc_l7_flow *l7; /* NULL until its stream is followed */
+    struct fc_tunnel_item *tunnel; /* the first packet's tunnel layers; NULL outside tunnels */
+    uint8_t ntunnel;
     struct fc_flow_record rec;
 };
 
@@ -98,6 +101,10 @@ void fc_flow_table_destroy(struct fc_flow_table *t)
 {
     if (!t)
         return;
+    for (uint64_t i = 0; i < t->nbuckets; i++) {
+        for (struct flow *f = t->buckets[i]; f; f = f->hash_next)
+            free(f->tunnel);
+    }
     fc_pool_destroy(&t->pool);
     fc_l7_destroy(&t->l7);
     fc_digest_set_destroy(t->recent_ids);
@@ -207,6 +214,8 @@ static void export_record(struct fc_flow_table *t, struct flow *f, enum fc_end_r
         f->rec.rtt_server = f->rec.rtt_client = FC_TIME_UNKNOWN;
     if (f->l7)
         fc_l7_emit(&t->l7, f->l7, &f->rec, last);
+    if (f->tunnel)
+        f->rec.l7[FC_SECTION_TUNNEL] = (struct fc_l7_items){ true, f->ntunnel, f->tunnel };
     assign_ids(t, &f->rec);
     count_record(t->cnt, &f->rec);
     t->sink(t->sink_arg, &f->rec);
@@ -225,6 +234,7 @@ static void end_flow(struct fc_flow_table *t, struct flow *f, enum fc_end_reason
     while (*pp != f)
         pp = &(*pp)->hash_next;
     *pp = f->hash_next;
+    free(f->tunnel);
     fc_pool_put(&t->pool, f);
     t->alive--;
 }
@@ -262,6 +272,18 @@ static struct flow *create_flow(struct fc_flow_table *t, const struct fc_flow_ke
         return NULL;
     f->hash = h;
     f->rec.key = *k;
+    f->tunnel = NULL;
+    f->ntunnel = 0;
+    if (p->tun.count) {
+        /* Per flow, not per packet: only flows inside tunnels pay for it. */
+        f->tunnel = malloc(p->tun.count * sizeof *f->tunnel);
+        if (f->tunnel) {
+            fc_tunnel_items_make(p, f->tunnel);
+            f->ntunnel = p->tun.count;
+        } else {
+            fc_count(t->cnt, FC_CNT_TUNNEL_RECORD_NO_MEMORY);
+        }
+    }
     fc_tcp_track_init(&f->tcp);
 
     uint8_t syn_ack = p->l4.has_tcp_header ? p->l4.tcp_flags & (FC_TCP_SYN | FC_TCP_ACK) : 0;
@@ -428,6 +450,8 @@ static int compare_flows(const void *pa, const void *pb)
         c = compare_u16(ka->vlan[i], kb->vlan[i]);
     if (!c)
         c = ka->vlan_count - kb->vlan_count;
+    for (unsigned i = 0; !c && i < 2; i++)
+        c = (ka->tunnel[i] > kb->tunnel[i]) - (ka->tunnel[i] < kb->tunnel[i]);
     return c;
 }
 

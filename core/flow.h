@@ -20,6 +20,7 @@ struct fc_flow_key {
     uint8_t ip_version;
     uint8_t proto;
     uint8_t has_ports; /* 0: the transport header was missing, ports unknown */
+    uint32_t tunnel[2]; /* the tunnel stack's identity (struct fc_pkt_tunnels.key), 0 outside */
 };
 
 enum fc_initiator {

@@ -5,7 +5,10 @@
 #include "core/decode.h"
 
 #define FC_IPPROTO_HOPOPTS 0
+#define FC_IPPROTO_IPIP 4
+#define FC_IPPROTO_IPV6 41
 #define FC_IPPROTO_ROUTING 43
+#define FC_IPPROTO_GRE 47
 #define FC_IPPROTO_FRAGMENT 44
 #define FC_IPPROTO_ESP 50
 #define FC_IPPROTO_AH 51

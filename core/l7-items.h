@@ -23,6 +23,7 @@ enum fc_section_id {
     FC_SECTION_QUIC, /* struct fc_quic_info (core/quic-info.h), at most one */
     FC_SECTION_SMB,  /* struct fc_smb_item (core/smb-info.h) */
     FC_SECTION_SIP,  /* struct fc_sip_tx (core/sip-tx.h) */
+    FC_SECTION_TUNNEL, /* struct fc_tunnel_item (core/tunnel-info.h): not L7, the flow's tunnel layers */
     FC_SECTION_COUNT
 };
 

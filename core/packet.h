@@ -98,6 +98,7 @@ struct fc_tunnel_layer {
     uint8_t ip_version;  /* of the outer header */
     uint8_t proto;       /* outer transport: 4, 41, 47 or 17 */
     uint8_t has_id;
+    uint8_t id_in_key;   /* the id names the tunnel both ways (not GTP TEIDs, PPTP call ids) */
     uint8_t src[16];
     uint8_t dst[16];
     uint16_t sport;      /* UDP tunnels only */

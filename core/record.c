@@ -5,6 +5,7 @@
  *   "flowcase-flow-v1" | ip_version (1) | proto (1) | has_ports (1) |
  *   vlan_count (1) | vlan ids (2 each, BE) | endpoint 0 address (16) |
  *   endpoint 0 port (2, BE) | endpoint 1 address (16) | endpoint 1 port (2) |
+ *   [tunnel identity (8, BE), only inside a tunnel] |
  *   first packet time (8, BE, ns since the epoch) | seq (4, BE) |
  *   [occurrence (4, BE), only when not 0]
  * with endpoints in canonical order (the lower address/port first), so the
@@ -34,7 +35,7 @@ static void make_flow_id(struct fc_flow_record *r, uint32_t occurrence)
 {
     static const char domain[] = "flowcase-flow-v1";
     const struct fc_flow_key *k = &r->key;
-    uint8_t buf[sizeof domain + 4 + FC_VLAN_KEY_DEPTH * 2 + 2 * 18 + 16];
+    uint8_t buf[sizeof domain + 4 + FC_VLAN_KEY_DEPTH * 2 + 2 * 18 + 8 + 16];
     size_t n = 0;
     memcpy(buf, domain, sizeof domain - 1);
     n += sizeof domain - 1;
@@ -49,6 +50,8 @@ static void make_flow_id(struct fc_flow_record *r, uint32_t occurrence)
         n += 16;
         n += put_be(buf + n, k->port[e], 2);
     }
+    if (k->tunnel[0] | k->tunnel[1])
+        n += put_be(buf + n, (uint64_t)k->tunnel[0] << 32 | k->tunnel[1], 8);
     n += put_be(buf + n, (uint64_t)r->first_ts, 8);
     n += put_be(buf + n, r->seq, 4);
     if (occurrence)

@@ -257,6 +257,7 @@ GETTER(get_dhcp) { set_items(v, x->r, FC_SECTION_DHCP); }
 GETTER(get_quic) { set_items(v, x->r, FC_SECTION_QUIC); }
 GETTER(get_smb) { set_items(v, x->r, FC_SECTION_SMB); }
 GETTER(get_sip) { set_items(v, x->r, FC_SECTION_SIP); }
+GETTER(get_tunnel) { set_items(v, x->r, FC_SECTION_TUNNEL); }
 
 GETTER(get_end_reason)
 {

@@ -45,6 +45,16 @@ const struct fc_option fc_options_table[] = {
     OPT("ua_regexes", 0, FC_OPT_STRING, ua_regexes, "FILE",
         "uap-core regexes.yaml for the user-agent analysis (default "
         "/usr/share/uap-core/regexes.yaml)"),
+    OPT("decap", 0, FC_OPT_BOOL, decap, NULL,
+        "decapsulate tunnels and key flows on the innermost packet (default true; "
+        "--no-decap: outer flows only)"),
+    OPT("tunnel_depth", 0, FC_OPT_COUNT, tunnel_depth, "N",
+        "tunnel layers decapsulated around one packet, at most 8 (default 4)"),
+    OPT("decap_off", 0, FC_OPT_STRING, decap_off, "LIST",
+        "tunnel types not decapsulated: ip_in_ip, gre, erspan, vxlan, geneve, gtpu, teredo, "
+        "mpls_udp"),
+    OPT("tunnel_ports", 0, FC_OPT_STRING, tunnel_ports, "LIST",
+        "more UDP ports of a tunnel type, as TYPE=PORT,... (vxlan=8472)"),
     OPT("inputs", 0, FC_OPT_INPUTS, inputs, "FILE...",
         "capture files and directories to read, merged by packet time"),
 };
@@ -61,6 +71,8 @@ void fc_options_defaults(struct fc_options *o)
     o->tcp_close_grace = FC_DEFAULT_TCP_CLOSE_GRACE_S * FC_NS_PER_SEC;
     o->vlan_key = true;
     o->l7 = true;
+    o->decap = true;
+    o->tunnel_depth = FC_DEFAULT_TUNNEL_DEPTH;
     o->reasm_flow_cap = FC_DEFAULT_REASM_FLOW_CAP;
     o->reasm_memcap = FC_DEFAULT_REASM_MEMCAP;
     o->dedup_window = FC_DEFAULT_DEDUP_WINDOW_MS * (FC_NS_PER_SEC / 1000);
@@ -81,6 +93,8 @@ void fc_options_free(struct fc_options *o)
     free(o->format);
     free(o->filter);
     free(o->ua_regexes);
+    free(o->decap_off);
+    free(o->tunnel_ports);
     free_inputs(o);
     memset(o, 0, sizeof *o);
 }

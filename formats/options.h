@@ -32,6 +32,10 @@ struct fc_options {
     uint64_t reasm_flow_cap;
     uint64_t reasm_memcap;
     char *ua_regexes; /* NULL: uap-core's from the Debian package */
+    bool decap;
+    uint64_t tunnel_depth;
+    char *decap_off;    /* comma-separated tunnel types, or NULL */
+    char *tunnel_ports; /* comma-separated TYPE=PORT, or NULL */
     char **inputs;
     size_t ninputs;
 };

@@ -18,6 +18,7 @@
 #include "formats/quic-fields.h"
 #include "formats/smb-fields.h"
 #include "formats/sip-fields.h"
+#include "formats/tunnel-fields.h"
 #include "formats/ssh-fields.h"
 #include "formats/tls-fields.h"
 
@@ -34,6 +35,7 @@ const struct fc_section *const fc_sections[FC_SECTION_COUNT] = {
     [FC_SECTION_QUIC] = &fc_section_quic,
     [FC_SECTION_SMB] = &fc_section_smb,
     [FC_SECTION_SIP] = &fc_section_sip,
+    [FC_SECTION_TUNNEL] = &fc_section_tunnel,
 };
 
 const struct fc_section *fc_field_section(enum fc_field_id f)
