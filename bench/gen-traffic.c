@@ -25,6 +25,16 @@
  * full handshake (MSS, WS, SACK-permitted), delayed ACKs, congestion-window
  * bursts, occasional retransmissions, and ends with FIN, RST or nothing.
  * IPv4 header, TCP, UDP and ICMP checksums are all valid.
+ *
+ * --vxlan wraps every frame in VXLAN (RFC 7348) as an overlay network would:
+ * outer Ethernet + IPv4 (valid checksum, DF) + UDP 4789 (checksum 0, which
+ * RFC 7348 section 5 allows) + the VXLAN header (flags 0x08, VNI 1000 + the
+ * flow's index modulo 4) around the unchanged original frame.  The outer
+ * addresses are 2 of 4 VTEPs (192.0.2.1-4): the client's VTEP is chosen by a
+ * hash of the client address, the server's by one of the server address
+ * (never the client's), and the UDP source port is a hash of the inner
+ * 5-tuple in 49152-65535, as section 5 recommends for ECMP entropy.  The
+ * inner flows are exactly those of the same run without --vxlan.
  */
 
 #include <errno.h>
@@ -38,7 +48,10 @@
 
 #define EPOCH_BASE 1700000000u /* 2023-11-14 22:13:20 UTC */
 #define OUTBUF_SIZE (4u << 20)
-#define MAX_RECORD 2048u /* pcap record header + largest frame, rounded up */
+#define MAX_RECORD 2048u /* pcap record header + largest frame (+ VXLAN), rounded up */
+#define VXLAN_OUTER 50u  /* outer Ethernet 14 + IPv4 20 + UDP 8 + VXLAN 8 */
+#define VXLAN_PORT 4789u
+#define VXLAN_VTEPS 4u
 #define RPOOL_SIZE (1u << 20) /* random bytes (power of two) */
 #define TPOOL_SIZE (1u << 18) /* HTML-like text (power of two) */
 #define POOL_SLACK 4096u
@@ -320,6 +333,7 @@ typedef struct {
 
 typedef struct {
     uint64_t seed;  /* per-flow content seed */
+    uint64_t index; /* order of creation; --vxlan: VNI 1000 + index % 4 */
     uint64_t mseed; /* per-message content seed */
     uint64_t pend;  /* deferred delay (µs) */
     uint64_t t0;    /* NTP: client transmit time */
@@ -362,6 +376,8 @@ typedef struct {
     uint8_t hbuf[2048];
     uint8_t scratch[2048];
     uint64_t emitted; /* packets produced, written or not */
+    uint64_t nstarted; /* flows created, warm-up included: the next flow's index */
+    bool vxlan;       /* --vxlan: every frame wrapped in VXLAN */
     bool discard;     /* warm-up: run the flows but write nothing */
     bool write_error;
 } gen_t;
@@ -439,8 +455,64 @@ static void flush_out(gen_t *g)
     g->olen = 0;
 }
 
-/* Start a record; writes pcap record header, Ethernet (+802.1Q) and IP header.
- * Returns where the l4len bytes of the L4 segment go. */
+/* FNV-1a, for the VXLAN hashes */
+static uint32_t fnv1a(uint32_t h, const uint8_t *p, size_t n)
+{
+    while (n--)
+        h = (h ^ *p++) * 16777619u;
+    return h;
+}
+
+/* The VXLAN encapsulation of an inner frame of flen bytes sent in direction
+ * dir: 50 bytes at p.  The VTEPs and the source port depend on the flow
+ * alone, so both directions of a flow use the same tunnel. */
+static void vxlan_outer(const flow_t *f, int dir, uint8_t *p, uint32_t flen)
+{
+    size_t alen = f->v6 ? 16 : 4;
+    uint32_t hc = fnv1a(2166136261u, f->cip, alen), hs = fnv1a(2166136261u, f->sip, alen);
+    uint32_t vtep[2];
+    vtep[C] = hc % VXLAN_VTEPS;
+    vtep[S] = (vtep[C] + 1 + hs % (VXLAN_VTEPS - 1)) % VXLAN_VTEPS;
+    uint8_t proto = f->kind <= K_TCPREJ ? 6 : f->kind != K_ICMP ? 17 : f->v6 ? 58 : 1;
+    uint8_t rest[5] = {(uint8_t)(f->cport >> 8), (uint8_t)f->cport, (uint8_t)(f->sport >> 8),
+                       (uint8_t)f->sport, proto};
+    uint32_t h5 = fnv1a(fnv1a(hc, f->sip, alen), rest, sizeof rest);
+    int from = dir, to = !dir;
+    /* outer Ethernet: locally administered VTEP MACs 02:56:54:45:50:0N */
+    static const uint8_t vmac[5] = {0x02, 0x56, 0x54, 0x45, 0x50};
+    memcpy(p, vmac, 5);
+    p[5] = (uint8_t)(1 + vtep[to]);
+    memcpy(p + 6, vmac, 5);
+    p[11] = (uint8_t)(1 + vtep[from]);
+    put16(p + 12, 0x0800);
+    uint8_t *ip = p + 14;
+    ip[0] = 0x45;
+    ip[1] = 0;
+    put16(ip + 2, 20 + 8 + 8 + flen);
+    put16(ip + 4, 0); /* atomic datagram (DF set): RFC 6864 lets the id be 0 */
+    put16(ip + 6, 0x4000);
+    ip[8] = 64;
+    ip[9] = 17;
+    ip[10] = ip[11] = 0;
+    static const uint8_t net[3] = {192, 0, 2};
+    memcpy(ip + 12, net, 3);
+    ip[15] = (uint8_t)(1 + vtep[from]);
+    memcpy(ip + 16, net, 3);
+    ip[19] = (uint8_t)(1 + vtep[to]);
+    put16(ip + 10, csum_fold(csum_add(0, ip, 20)));
+    uint8_t *u = ip + 20;
+    put16(u, 49152 + h5 % 16384);
+    put16(u + 2, VXLAN_PORT);
+    put16(u + 4, 8 + 8 + flen);
+    put16(u + 6, 0);
+    uint8_t *v = u + 8;
+    put32(v, 0x08000000u); /* I flag: the VNI is valid */
+    put32(v + 4, (uint32_t)(1000 + f->index % 4) << 8);
+}
+
+/* Start a record; writes pcap record header, the VXLAN encapsulation if asked,
+ * Ethernet (+802.1Q) and IP header.  Returns where the l4len bytes of the L4
+ * segment go. */
 static uint8_t *frame_begin(gen_t *g, flow_t *f, int dir, uint8_t proto, uint32_t l4len)
 {
     if (OUTBUF_SIZE - g->olen < MAX_RECORD)
@@ -448,14 +520,19 @@ static uint8_t *frame_begin(gen_t *g, flow_t *f, int dir, uint8_t proto, uint32_
     uint8_t *rec = g->out + g->olen;
     uint32_t l2 = f->vlan ? 18 : 14, l3 = f->v6 ? 40 : 20;
     uint32_t flen = l2 + l3 + l4len;
+    uint32_t wire = flen + (g->vxlan ? VXLAN_OUTER : 0);
     uint64_t ts = g->now;
     put32le(rec, EPOCH_BASE + (uint32_t)(ts / 1000000));
     put32le(rec + 4, (uint32_t)(ts % 1000000));
-    put32le(rec + 8, flen);
-    put32le(rec + 12, flen);
-    g->cur_len = 16 + flen;
+    put32le(rec + 8, wire);
+    put32le(rec + 12, wire);
+    g->cur_len = 16 + wire;
 
     uint8_t *p = rec + 16;
+    if (g->vxlan) {
+        vxlan_outer(f, dir, p, flen);
+        p += VXLAN_OUTER;
+    }
     uint8_t gw[6] = {0x00, 0x1a, 0xa1, (uint8_t)(f->vlan >> 8), (uint8_t)f->vlan, 0x01};
     memcpy(p, dir == C ? gw : f->cmac, 6);
     memcpy(p + 6, dir == C ? f->cmac : gw, 6);
@@ -1033,6 +1110,7 @@ static void flow_init(gen_t *g, flow_t *f)
     rng_t *r = &g->rng;
     memset(f, 0, sizeof *f);
     f->seed = rng_next(r);
+    f->index = g->nstarted++;
     uint32_t x = rng_below(r, 1000), k = 0;
     while (k < K_COUNT - 1 && x >= KIND_SHARE[k])
         x -= KIND_SHARE[k++];
@@ -1384,7 +1462,8 @@ static void make_text_pool(uint8_t *p)
 static void usage(FILE *fp)
 {
     fputs("usage: fc-gen-traffic [--packets N | --megabytes M] [--seed S] [--flows-alive K]\n"
-          "                      [--warmup SECONDS] [--only KIND] [--quiet] OUTPUT.pcap\n"
+          "                      [--warmup SECONDS] [--only KIND] [--vxlan] [--quiet]\n"
+          "                      OUTPUT.pcap\n"
           "Writes deterministic synthetic mixed traffic as a classic pcap (Ethernet, us).\n"
           "  --packets N       stop after N packets\n"
           "  --megabytes M     stop once the file reaches M*10^6 bytes (default 100)\n"
@@ -1393,6 +1472,8 @@ static void usage(FILE *fp)
           "  --warmup SECONDS  packet time simulated before the capture starts (default 3600)\n"
           "  --only KIND       every flow of one kind: http, tls, tcp-refused, dns, ntp,\n"
           "                    udp or icmp (default: the mix above)\n"
+          "  --vxlan           wrap every frame in VXLAN (UDP 4789, VNI 1000-1003,\n"
+          "                    between VTEPs 192.0.2.1-4); the inner flows are unchanged\n"
           "  --quiet           no summary on stderr\n"
           "OUTPUT may be '-' for standard output.\n",
           fp);
@@ -1415,7 +1496,7 @@ int main(int argc, char **argv)
 {
     uint64_t packets = 0, megabytes = 0, seed = 1, alive = 4000, warmup = 3600, first_ts = 0;
     const char *path = NULL;
-    bool quiet = false;
+    bool quiet = false, vxlan = false;
     int only_kind = -1;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -1440,6 +1521,9 @@ int main(int argc, char **argv)
                 fprintf(stderr, "fc-gen-traffic: --only: unknown kind %s\n", name);
                 return 2;
             }
+            continue;
+        } else if (!strcmp(a, "--vxlan")) {
+            vxlan = true;
             continue;
         } else if (!strcmp(a, "--quiet")) {
             quiet = true;
@@ -1483,6 +1567,7 @@ int main(int argc, char **argv)
         return 1;
     rng_seed(&g->rng, seed);
     g->only_kind = only_kind;
+    g->vxlan = vxlan;
     g->limit_pkts = packets ? packets : UINT64_MAX;
     g->limit_bytes = megabytes ? megabytes * 1000000 : UINT64_MAX;
     g->nflows = (uint32_t)alive;

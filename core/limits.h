@@ -46,6 +46,21 @@
 #define FC_FRAG_MAX_HELD 64u
 #define FC_FRAG_TIMEOUT_NS (30 * FC_NS_PER_SEC)
 
+/* IP reassembly (core/ip-reasm.c). Defaults of the configurable limits:
+ * fragment storage of all pending datagrams together (Suricata's
+ * defrag.memcap default is 32 MiB, Linux's ipfrag_high_thresh 4 MiB per
+ * namespace; an offline run can afford more), datagrams pending at once
+ * (Suricata's defrag.trackers default is 65535) and Linux's ipfrag_time. */
+#define FC_DEFAULT_FRAG_MEMCAP (64ull << 20)
+#define FC_DEFAULT_FRAG_DATAGRAMS 65536u
+#define FC_DEFAULT_FRAG_TIMEOUT_S 30u
+/* Fragments of one datagram that bring new bytes: a 64 KiB datagram over
+ * the smallest IPv4 path MTU a host must accept (576) takes 119, over
+ * IPv6's 1280 takes 53. More is an attack on the reassembler (FreeBSD's
+ * net.inet.ip.maxfragsperpacket is 16); it also bounds the work per
+ * fragment, which walks the datagram's held ranges. */
+#define FC_FRAG_MAX_PER_DATAGRAM 256u
+
 /* Defaults of the configurable limits. */
 #define FC_DEFAULT_MAX_FLOWS 1000000u
 #define FC_DEFAULT_IDLE_TIMEOUT_S 300u   /* as Zeek's tcp_inactivity_timeout, YAF's idle */

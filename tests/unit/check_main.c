@@ -13,6 +13,7 @@ int main(void)
     srunner_add_suite(sr, make_decode_suite());
     srunner_add_suite(sr, make_flow_table_suite());
     srunner_add_suite(sr, make_ipfix_suite());
+    srunner_add_suite(sr, make_ip_reasm_suite());
     srunner_add_suite(sr, make_readers_suite());
     srunner_add_suite(sr, make_reasm_suite());
     srunner_add_suite(sr, make_useragent_suite());

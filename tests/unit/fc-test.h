@@ -15,6 +15,7 @@ Suite *make_dtls_record_suite(void);
 Suite *make_flow_table_suite(void);
 Suite *make_icmp_quote_suite(void);
 Suite *make_ipfix_suite(void);
+Suite *make_ip_reasm_suite(void);
 Suite *make_reasm_suite(void);
 Suite *make_quic_initial_suite(void);
 Suite *make_readers_suite(void);
