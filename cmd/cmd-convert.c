@@ -283,14 +283,32 @@ static void report_filter_failures(const struct convert *cv)
                 linktype, msg);
 }
 
-/* Lists the non-zero decode.* and fragments.* counters on one line. */
+/* Counters that tally work done rather than problems. */
+static bool is_tally(const char *name)
+{
+    static const char *const tallies[] = {
+        "fragments.seen", "fragments.reassembled", "fragments.peak_bytes", "tunnel.ip_in_ip",
+        "tunnel.gre", "tunnel.erspan", "tunnel.vxlan", "tunnel.geneve", "tunnel.gtpu",
+        "tunnel.teredo", "tunnel.mpls_udp",
+    };
+    for (size_t i = 0; i < sizeof tallies / sizeof tallies[0]; i++) {
+        if (strcmp(name, tallies[i]) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* Lists the non-zero decode.*, fragments.* and tunnel.* problem counters
+ * on one line. */
 static void print_problem_counters(const struct fc_counters *c)
 {
     bool any = false;
     for (int i = 0; i < FC_CNT__COUNT; i++) {
         const char *name = fc_counter_name((enum fc_counter_id)i);
         if (c->v[i] == 0 || (strncmp(name, "decode.", 7) != 0 &&
-                             strncmp(name, "fragments.orphaned", 18) != 0))
+                             strncmp(name, "fragments.", 10) != 0 &&
+                             strncmp(name, "tunnel.", 7) != 0) ||
+            is_tally(name))
             continue;
         fprintf(stderr, "%s %s %" PRIu64, any ? "," : "flowcase: decoding:", name, c->v[i]);
         any = true;
@@ -393,6 +411,7 @@ static int run(struct convert *cv)
         .filter = cv->filter,
         .dedup_window = cv->opt.dedup ? cv->opt.dedup_window : 0,
         .decap = &cv->decap,
+        .frag = { .max_bytes = cv->opt.frag_memcap, .timeout = cv->opt.frag_timeout },
     };
     cv->started = fc_manifest_now();
     cv->diag = (struct fc_diag){

@@ -61,9 +61,11 @@ static enum fc_verdict walk_extension_headers(struct fc_counters *cnt, struct fc
         if (nh == FC_IPPROTO_FRAGMENT) {
             uint16_t offflags = fc_get_be16(&c);
             uint32_t id = fc_get_be32(&c);
-            ip->fragment = true;
             ip->frag_offset = offflags & IPV6_FRAG_OFFSET_MASK;
             ip->more_fragments = (offflags & IPV6_FRAG_MORE) != 0;
+            /* An atomic fragment (offset 0, no more) is a whole packet
+             * (RFC 6946): nothing to reassemble. */
+            ip->fragment = ip->frag_offset != 0 || ip->more_fragments;
             ip->frag_id = id;
             ip->frag_nh_off = nh_off;
             ip->frag_data_off = ip->l4_off + 8u;

@@ -14,6 +14,7 @@ enum fc_verdict fc_decode_packet(struct fc_counters *cnt, struct fc_packet *p)
     p->tun.key = 0;
     p->frames = 1;
     p->first_ts = p->ts;
+    p->first_where = p->where;
 
     enum fc_verdict v;
     const struct fc_linktype *lt = fc_linktype_find(p->linktype);

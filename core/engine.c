@@ -3,15 +3,74 @@
 
 #include <string.h>
 
+#include "core/cursor.h"
 #include "core/decode.h"
 
-static void to_flow_table(void *arg, struct fc_packet *p)
+static void to_flow_table(struct fc_engine *e, struct fc_packet *p)
 {
-    struct fc_engine *e = arg;
     struct fc_flow_key key;
     uint8_t sender_end;
     fc_flow_key_make(p, e->vlan_in_key, &key, &sender_end);
     fc_flow_table_packet(e->flows, p, &key, sender_end);
+}
+
+/* Decodes a packet the reassembler built or gave up: raw IP from offset 0.
+ * False when its headers are invalid (counted by the decoders). */
+static bool decode_from_ip(struct fc_engine *e, struct fc_packet *p)
+{
+    struct fc_cursor c = fc_cursor_make(p->data, p->caplen);
+    uint8_t version = fc_get_u8(&c) >> 4;
+    memset(&p->ip, 0, sizeof p->ip);
+    memset(&p->l4, 0, sizeof p->l4);
+    enum fc_verdict v = FC_VERDICT_MALFORMED;
+    if (version == 4)
+        v = fc_decode_ipv4(&e->counters, p, 0, 0);
+    else if (version == 6)
+        v = fc_decode_ipv6(&e->counters, p, 0, 0);
+    if (v != FC_VERDICT_IP)
+        return false;
+    fc_decode_transport(&e->counters, p);
+    return true;
+}
+
+/* A packet decoded down to its transport header: its tunnels are
+ * decapsulated and its fragments reassembled, as deep as they nest (each
+ * reassembled datagram goes through here again), then it counts in the
+ * flow of its innermost packet. */
+static void process(struct fc_engine *e, struct fc_packet *p)
+{
+    while (e->decap && fc_decap(e->decap, &e->counters, p) == FC_DECAP_INNER)
+        ;
+    if (!p->ip.fragment) {
+        to_flow_table(e, p);
+        return;
+    }
+    struct fc_packet *whole;
+    switch (fc_ip_reasm_packet(e->reasm, p, &whole)) {
+    case FC_REASM_HELD:
+        return;
+    case FC_REASM_PASS:
+        to_flow_table(e, p);
+        return;
+    case FC_REASM_COMPLETE:
+        if (decode_from_ip(e, whole))
+            process(e, whole);
+        else
+            fc_count(&e->counters, FC_CNT_IPFRAG_REBUILT_MALFORMED);
+        fc_ip_reasm_release(e->reasm, whole);
+        return;
+    }
+}
+
+/* A datagram given up incomplete: its fragments count, as one packet, in
+ * the flow their lowest-offset fragment names. */
+static void given_up(void *arg, struct fc_packet *p)
+{
+    struct fc_engine *e = arg;
+    if (decode_from_ip(e, p))
+        to_flow_table(e, p);
+    else
+        fc_count(&e->counters, FC_CNT_IPFRAG_REBUILT_MALFORMED);
 }
 
 int fc_engine_init(struct fc_engine *e, const struct fc_engine_config *cfg, fc_record_sink sink,
@@ -22,9 +81,9 @@ int fc_engine_init(struct fc_engine *e, const struct fc_engine_config *cfg, fc_r
     e->filter = cfg->filter;
     e->decap = cfg->decap;
     e->flows = fc_flow_table_create(&cfg->flows, &e->counters, sink, sink_arg);
-    e->frags = fc_frag_tracker_create(&e->counters, to_flow_table, e);
+    e->reasm = fc_ip_reasm_create(&cfg->frag, &e->counters);
     e->dedup = cfg->dedup_window ? fc_dedup_create(cfg->dedup_window) : NULL;
-    if (!e->flows || !e->frags || (cfg->dedup_window && !e->dedup)) {
+    if (!e->flows || !e->reasm || (cfg->dedup_window && !e->dedup)) {
         fc_engine_destroy(e);
         return -1;
     }
@@ -33,10 +92,10 @@ int fc_engine_init(struct fc_engine *e, const struct fc_engine_config *cfg, fc_r
 
 void fc_engine_destroy(struct fc_engine *e)
 {
-    fc_frag_tracker_destroy(e->frags);
+    fc_ip_reasm_destroy(e->reasm);
     fc_flow_table_destroy(e->flows);
     fc_dedup_destroy(e->dedup);
-    e->frags = NULL;
+    e->reasm = NULL;
     e->flows = NULL;
     e->dedup = NULL;
 }
@@ -61,18 +120,12 @@ void fc_engine_packet(struct fc_engine *e, struct fc_packet *p)
     fc_count_verdict(&e->counters, v);
     if (v != FC_VERDICT_IP)
         return;
-    fc_frag_tracker_advance(e->frags, p->ts);
-    while (e->decap && fc_decap(e->decap, &e->counters, p) == FC_DECAP_INNER)
-        ;
-    if (p->ip.fragment)
-        fc_frag_tracker_packet(e->frags, p);
-    else
-        to_flow_table(e, p);
+    fc_ip_reasm_expire(e->reasm, p->ts, given_up, e);
+    process(e, p);
 }
 
 void fc_engine_finish(struct fc_engine *e)
 {
-    fc_frag_tracker_flush(e->frags);
+    fc_ip_reasm_flush(e->reasm, given_up, e);
     fc_flow_table_flush(e->flows);
 }
-

@@ -12,7 +12,7 @@
 #include "core/dedup.h"
 #include "core/filter.h"
 #include "core/flow-table.h"
-#include "core/frag-track.h"
+#include "core/ip-reasm.h"
 
 struct fc_engine_config {
     struct fc_flow_table_config flows;
@@ -20,6 +20,7 @@ struct fc_engine_config {
     struct fc_filter *filter; /* NULL: every packet; not owned */
     fc_time dedup_window;     /* 0: keep duplicates */
     const struct fc_decap_config *decap; /* NULL: no decapsulation; not owned */
+    struct fc_reasm_limits frag;         /* zeroes: the defaults */
 };
 
 struct fc_engine {
@@ -28,7 +29,7 @@ struct fc_engine {
     struct fc_filter *filter;
     struct fc_dedup *dedup; /* NULL unless --dedup */
     const struct fc_decap_config *decap;
-    struct fc_frag_tracker *frags;
+    struct fc_ip_reasm *reasm;
     struct fc_flow_table *flows;
 };
 

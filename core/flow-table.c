@@ -311,15 +311,22 @@ static struct flow *create_flow(struct fc_flow_table *t, const struct fc_flow_ke
 
 static void account(struct fc_flow_record *r, unsigned dir, const struct fc_packet *p)
 {
+    /* A reassembled datagram stands for its fragments: it counts them all,
+     * from the earliest one's time (first_ts) to the completing one's. */
     if (r->dir[0].packets + r->dir[1].packets == 0) {
-        r->first_ts = r->last_ts = p->ts;
-        r->first = r->last = p->where;
-    } else if (p->ts < r->first_ts) {
-        r->first_ts = p->ts; /* a held fragment, older than its first fragment */
-        r->first = p->where;
-    } else if (p->ts >= r->last_ts) {
+        r->first_ts = p->first_ts;
         r->last_ts = p->ts;
+        r->first = p->first_where;
         r->last = p->where;
+    } else {
+        if (p->first_ts < r->first_ts) {
+            r->first_ts = p->first_ts;
+            r->first = p->first_where;
+        }
+        if (p->ts >= r->last_ts) {
+            r->last_ts = p->ts;
+            r->last = p->where;
+        }
     }
     struct fc_flow_dir *d = &r->dir[dir];
     uint8_t flags = p->l4.has_tcp_header ? p->l4.tcp_flags : 0;
@@ -335,7 +342,7 @@ static void account(struct fc_flow_record *r, unsigned dir, const struct fc_pack
             d->has_receiver_mac = true;
         }
     }
-    d->packets++;
+    d->packets += p->frames;
     d->bytes += p->ip.total_len;
     d->l2_bytes += p->wirelen;
     d->payload_bytes += p->l4.payload_len;

@@ -73,6 +73,8 @@ struct datagram {
     fc_time arrival;  /* ts of the first fragment to arrive: the timeout's start */
     fc_time first_ts; /* earliest first_ts of the fragments */
     fc_time last_ts;  /* latest ts */
+    struct fc_provenance first_where; /* the frames of those times */
+    struct fc_provenance last_where;
     uint64_t wirelen;
     uint32_t frames;
     uint32_t stored;  /* fragments that brought new bytes */
@@ -444,10 +446,14 @@ static void add_frame(struct datagram *d, const struct frag *f, const struct fc_
 {
     uint32_t frames = p->frames ? p->frames : 1;
     fc_time first = p->frames ? p->first_ts : p->ts;
-    if (d->frames == 0 || first < d->first_ts)
+    if (d->frames == 0 || first < d->first_ts) {
         d->first_ts = first;
-    if (d->frames == 0 || p->ts > d->last_ts)
+        d->first_where = p->frames > 1 ? p->first_where : p->where;
+    }
+    if (d->frames == 0 || p->ts >= d->last_ts) {
         d->last_ts = p->ts;
+        d->last_where = p->where;
+    }
     d->frames += frames;
     d->wirelen += p->wirelen;
     if (f->last) {
@@ -485,7 +491,8 @@ void fc_ip_reasm_release(struct fc_ip_reasm *r, struct fc_packet *out)
 
 static void fill_origin(struct fc_packet *p, const struct datagram *d)
 {
-    p->where = d->low.where;
+    p->where = d->last_where;
+    p->first_where = d->first_where;
     p->l2 = d->low.l2;
     p->tun = d->low.tun;
     p->linktype = d->low.linktype;

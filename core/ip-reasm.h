@@ -107,7 +107,8 @@ enum fc_reasm_result {
  * followed by the reassembled payload. caplen is its length; wirelen the
  * sum of the fragments' wirelen; frames the sum of their frames (every
  * fragment that contributed, duplicates included); first_ts the earliest
- * fragment's first_ts; ts the completing fragment's ts; where, l2, tun,
+ * fragment's first_ts and first_where; ts and where the completing
+ * fragment's (the latest to arrive); l2, tun,
  * linktype and interface those of the offset-0 fragment (the first one to
  * arrive). The ip and l4 views are zeroed: the caller decodes data.
  */
@@ -125,7 +126,8 @@ void fc_ip_reasm_release(struct fc_ip_reasm *r, struct fc_packet *out);
  * IPv4, bytes of conflicting overlaps are those held first), so the caller
  * re-decodes it as an IP packet that is still a fragment; frames = the
  * fragments held (sum of their frames); first_ts = the earliest, ts = the
- * latest; wirelen = the sum of their wirelen; where, l2, tun, linktype and
+ * latest, with first_where and where their provenance; wirelen = the sum
+ * of their wirelen; l2, tun, linktype and
  * interface = those of the lowest-offset fragment. The packet is valid
  * during the call only. The datagram is unlinked before emit() runs, so
  * emit() may call fc_ip_reasm_packet.

@@ -292,7 +292,8 @@ void fc_l7_packet(struct fc_l7_layer *l, struct fc_l7_flow **slot, unsigned dir,
     f->ts = p->ts;
     struct call c = { l, f };
     size_t payload = captured(p, l4->payload_off, l4->payload_len);
-    /* Payload in IP fragments is not reassembled yet. */
+    /* Lone IP fragments (not reassembled: given up or passed) carry no
+     * stream the dissectors could follow. */
     if (f->proto == FC_PROTO_UDP) {
         if (!p->ip.fragment && l4->payload_len > 0)
             datagram(&c, dir, p->data + l4->payload_off, payload);

@@ -39,13 +39,6 @@
  * at most once or twice, so 16 is generous yet bounds hostile chains. */
 #define FC_MAX_IPV6_EXT 16
 
-/* Fragment tracking (until full reassembly): datagrams remembered at once
- * and non-first fragments held per datagram while its first fragment is
- * missing. Linux's default ipfrag_time is 30 s. */
-#define FC_FRAG_MAX_DATAGRAMS 65536u
-#define FC_FRAG_MAX_HELD 64u
-#define FC_FRAG_TIMEOUT_NS (30 * FC_NS_PER_SEC)
-
 /* IP reassembly (core/ip-reasm.c). Defaults of the configurable limits:
  * fragment storage of all pending datagrams together (Suricata's
  * defrag.memcap default is 32 MiB, Linux's ipfrag_high_thresh 4 MiB per

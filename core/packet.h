@@ -122,9 +122,11 @@ struct fc_packet {
     uint32_t interface; /* pcapng interface id within its section; 0 for pcap */
     struct fc_provenance where;
     /* Captured frames this packet stands for (a reassembled datagram stands
-     * for its fragments) and the earliest one's time; 1 and ts otherwise. */
+     * for its fragments) and the earliest one's time and place; 1, ts and
+     * where otherwise. */
     uint32_t frames;
     fc_time first_ts;
+    struct fc_provenance first_where; /* that earliest frame; `where` is the latest */
 
     /* Filled by the decoders. */
     struct fc_pkt_tunnels tun;

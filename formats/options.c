@@ -45,6 +45,10 @@ const struct fc_option fc_options_table[] = {
     OPT("ua_regexes", 0, FC_OPT_STRING, ua_regexes, "FILE",
         "uap-core regexes.yaml for the user-agent analysis (default "
         "/usr/share/uap-core/regexes.yaml)"),
+    OPT("frag_memcap", 0, FC_OPT_BYTES, frag_memcap, "SIZE",
+        "bytes of IP fragments held for reassembly over all datagrams (default 64MiB)"),
+    OPT("frag_timeout", 0, FC_OPT_SECONDS, frag_timeout, "TIME",
+        "give up a datagram this long after its first fragment arrived (default 30s)"),
     OPT("decap", 0, FC_OPT_BOOL, decap, NULL,
         "decapsulate tunnels and key flows on the innermost packet (default true; "
         "--no-decap: outer flows only)"),
@@ -71,6 +75,8 @@ void fc_options_defaults(struct fc_options *o)
     o->tcp_close_grace = FC_DEFAULT_TCP_CLOSE_GRACE_S * FC_NS_PER_SEC;
     o->vlan_key = true;
     o->l7 = true;
+    o->frag_memcap = FC_DEFAULT_FRAG_MEMCAP;
+    o->frag_timeout = FC_DEFAULT_FRAG_TIMEOUT_S * FC_NS_PER_SEC;
     o->decap = true;
     o->tunnel_depth = FC_DEFAULT_TUNNEL_DEPTH;
     o->reasm_flow_cap = FC_DEFAULT_REASM_FLOW_CAP;

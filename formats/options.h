@@ -32,6 +32,8 @@ struct fc_options {
     uint64_t reasm_flow_cap;
     uint64_t reasm_memcap;
     char *ua_regexes; /* NULL: uap-core's from the Debian package */
+    uint64_t frag_memcap;
+    fc_time frag_timeout;
     bool decap;
     uint64_t tunnel_depth;
     char *decap_off;    /* comma-separated tunnel types, or NULL */
