@@ -25,8 +25,8 @@ bool fc_parse_teredo(struct fc_counters *cnt, const struct fc_packet *p, uint32_
         uint8_t au_len = fc_get_u8(&peek);
         fc_cursor_skip(&peek, id_len + au_len + 8u + 1u);
         c = peek;
-        peek = c;
     }
+    peek = c;
     if (fc_get_be16(&peek) == TEREDO_ORIGIN && !peek.short_read) {
         fc_cursor_skip(&peek, 6);
         c = peek;
