@@ -1,9 +1,9 @@
 """SIP transactions in the flow record (`sip`), against Zeek's sip.log and tshark.
 
-Captures with SIP: app/sip-wireshark.pcap (UDP, the only corpus capture flowcase can
-read SIP from: encap/sll-gtpu-iphone.pcap carries its SIP inside GTP-U, which flowcase
-does not decapsulate yet, so it is left out), and the SIP over TCP captures of
-tests/data/crafted-sip/ (tests/tools/craft_sip.py).
+Captures with SIP: app/sip-wireshark.pcap (UDP, the corpus capture with a sip.log
+beside it; the SIP inside GTP-U of encap/sll-gtpu-iphone.pcap has only Arkime's sessions,
+compared in test_peers), and the SIP over TCP captures of tests/data/crafted-sip/
+(tests/tools/craft_sip.py).
 
 * Zeek's sip.log: every row's request values (method, uri, date, from, to, reply_to,
   call_id, CSeq, subject, user agent, request body length) equal those of the
