@@ -91,6 +91,50 @@ def transactions(run):
     return out
 
 
+def compare_zeek_dns(test, run, log, query_lost=False):
+    """Asserts that the DNS transactions of a run are a Zeek dns.log's (its NetBIOS
+    name service rows left out): per 5-tuple and trans_id, in order, the query,
+    answers and TTLs in Zeek's form, rcode, TC, RD, qtype, qclass (unless the
+    query was lost), AA and RA with answers, rtt where Zeek has one; and no
+    transaction of the run left over. Returns the number of Zeek rows."""
+    rows = [z for z in zeek_log(log) if z["id.resp_p"] != "137"]
+    ours = transactions(run)
+    used = set()
+    for z in rows:
+        key = (z["id.orig_h"], int(z["id.orig_p"]), z["id.resp_h"], int(z["id.resp_p"]),
+               int(z["trans_id"]))
+        match = [i for i, (r, tx, _) in enumerate(ours) if i not in used and
+                 (r["src_ip"], r["src_port"], r["dst_ip"], r["dst_port"],
+                  tx["trans_id"]) == key]
+        test.assertTrue(match, key)
+        used.add(match[0])
+        r, tx, recs = ours[match[0]]
+        with test.subTest(key=key):
+            if tx["query"] is not None:
+                test.assertEqual(tx["query"].lower(), z["query"])  # Zeek lowercases
+            answers = [x for x in recs if x["section"] == "answer"]
+            got_answers = ",".join(zeek_answer(x) for x in answers) or "-"
+            test.assertEqual(got_answers, z["answers"])
+            got_ttls = ",".join("%.6f" % x["ttl"] for x in answers) or "-"
+            test.assertEqual(got_ttls, z["TTLs"])
+            test.assertEqual(tx["rcode"], None if z["rcode"] == "-" else int(z["rcode"]))
+            test.assertEqual(tx["rcode_name"], None if z["rcode_name"] == "-"
+                             else z["rcode_name"])
+            test.assertEqual(tx["tc"], z["TC"] == "T")
+            if not query_lost:
+                test.assertEqual(tx["rd"], z["RD"] == "T")
+                test.assertEqual(tx["qtype"], None if z["qtype"] == "-" else int(z["qtype"]))
+                test.assertEqual(tx["qclass"],
+                                 None if z["qclass"] == "-" else int(z["qclass"]))
+            if answers:  # Zeek sets AA and RA while reading an answer
+                test.assertEqual(tx["aa"], z["AA"] == "T")
+                test.assertEqual(tx["ra"], z["RA"] == "T")
+            if z["rtt"] != "-":
+                test.assertAlmostEqual(tx["rtt"], float(z["rtt"]), places=6)
+    test.assertEqual(len(used), len(ours))
+    return len(rows)
+
+
 class DnsPeers(WorkdirCase):
     @classmethod
     def setUpClass(cls):
@@ -105,42 +149,7 @@ class DnsPeers(WorkdirCase):
         return run
 
     def compare_zeek(self, name, log, query_lost=False):
-        rows = [z for z in zeek_log(corpus(log)) if z["id.resp_p"] != "137"]
-        ours = transactions(self.run_of(name))
-        used = set()
-        for z in rows:
-            key = (z["id.orig_h"], int(z["id.orig_p"]), z["id.resp_h"], int(z["id.resp_p"]),
-                   int(z["trans_id"]))
-            match = [i for i, (r, tx, _) in enumerate(ours) if i not in used and
-                     (r["src_ip"], r["src_port"], r["dst_ip"], r["dst_port"],
-                      tx["trans_id"]) == key]
-            self.assertTrue(match, key)
-            used.add(match[0])
-            r, tx, recs = ours[match[0]]
-            with self.subTest(key=key):
-                if tx["query"] is not None:
-                    self.assertEqual(tx["query"].lower(), z["query"])  # Zeek lowercases
-                answers = [x for x in recs if x["section"] == "answer"]
-                got_answers = ",".join(zeek_answer(x) for x in answers) or "-"
-                self.assertEqual(got_answers, z["answers"])
-                got_ttls = ",".join("%.6f" % x["ttl"] for x in answers) or "-"
-                self.assertEqual(got_ttls, z["TTLs"])
-                self.assertEqual(tx["rcode"], None if z["rcode"] == "-" else int(z["rcode"]))
-                self.assertEqual(tx["rcode_name"], None if z["rcode_name"] == "-"
-                                 else z["rcode_name"])
-                self.assertEqual(tx["tc"], z["TC"] == "T")
-                if not query_lost:
-                    self.assertEqual(tx["rd"], z["RD"] == "T")
-                    self.assertEqual(tx["qtype"], None if z["qtype"] == "-" else int(z["qtype"]))
-                    self.assertEqual(tx["qclass"],
-                                     None if z["qclass"] == "-" else int(z["qclass"]))
-                if answers:  # Zeek sets AA and RA while reading an answer
-                    self.assertEqual(tx["aa"], z["AA"] == "T")
-                    self.assertEqual(tx["ra"], z["RA"] == "T")
-                if z["rtt"] != "-":
-                    self.assertAlmostEqual(tx["rtt"], float(z["rtt"]), places=6)
-        self.assertEqual(len(used), len(ours))
-        return len(rows)
+        return compare_zeek_dns(self, self.run_of(name), corpus(log), query_lost)
 
     def test_zeek_wikipedia(self):
         self.assertEqual(self.compare_zeek("http/wikipedia-keepalive.pcap",

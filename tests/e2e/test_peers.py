@@ -23,11 +23,21 @@ peer flow fail the test, unless listed as an exception.
 
 Every deliberate difference is an explicit, short exception in the case tables
 below with its reason; an exception that no longer applies fails the test too,
-so the lists stay true. Tunnel captures are compared only where the peer logs
-the outer flows; their inner flows wait for TUNNELS_ISSUE.
+so the lists stay true.
+
+Tunnels: flowcase keys a flow on its innermost packet and writes the tunnel
+layers around the flow's first packet in `tunnel`; it writes no outer flow
+(that comes with --tunnel-flows, not there yet) except for packets it could not
+decapsulate. Zeek logs the outer UDP flows of VXLAN, Geneve and GTP-U in
+conn.log too: those rows (the endpoints of a tunnel.log row) are left out, and
+the inner flows' tunnel layers are compared with tunnel.log. A datagram rebuilt
+from N IP fragments counts N packets in flowcase (it counts captured frames):
+where the peer counts it once, the peer's count is raised by the fragments
+tshark reassembles, per direction (see fragment_frames).
 """
 import base64
 import calendar
+import dataclasses
 import hashlib
 import ipaddress
 import os
@@ -35,14 +45,16 @@ import struct
 import sys
 import time
 import unittest
+import urllib.parse
 from dataclasses import dataclass, field
 from typing import Optional
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # fclib, when run by path
 import fclib  # noqa: E402
 from fclib import corpus  # noqa: E402
+from test_dns import compare_zeek_dns  # noqa: E402
+from test_http import transactions as http_transactions, zeek_value  # noqa: E402
 
-TUNNELS_ISSUE = "issue 7 (tunnels and IP reassembly)"
 ICMP_PROTOS = (1, 58)
 PROTO_NUMBERS = {"tcp": 6, "udp": 17, "icmp": 1, "icmp6": 58, "sctp": 132}
 
@@ -80,7 +92,9 @@ class PeerFlow:
     duration_us: Optional[int] = None # last - first packet time in us (Zeek), 0 for one instant
     tcp_flags: Optional[tuple] = None # union of the TCP flags each side sent, as header bits (a, b)
     flipped: bool = False             # the peer turned its orientation by its own heuristic
-    tunnel_inner: bool = False        # a flow inside a tunnel (not decapsulated before TUNNELS_ISSUE)
+    tunnel_parents: tuple = ()        # Zeek: uids of the tunnels (tunnel.log) the flow came in
+    service: str = ""                 # Zeek: the service column
+    outer_ips: Optional[frozenset] = None  # Arkime: the outer IPs of the innermost tunnel layer
 
     def counts(self):
         return (self.a_packets, self.a_bytes, self.b_packets, self.b_bytes)
@@ -206,8 +220,28 @@ def zeek_conn_flows(path):
             vlan=vlan,
             duration_us=0 if row["duration"] == "-" else round(float(row["duration"]) * 10**6),
             flipped=row["history"].startswith("^"),
-            tunnel_inner=row.get("tunnel_parents", "-") != "-"))
+            tunnel_parents=tuple(p for p in row.get("tunnel_parents", "-").split(",") if p != "-"),
+            service=row["service"]))
     return flows
+
+
+# Zeek's tunnel types -> flowcase's: Zeek calls ERSPAN (GRE protocol 0x88be /
+# 0x22eb) a GRE tunnel; flowcase names the ERSPAN layer.
+ZEEK_TUNNEL_TYPES = {"Tunnel::GRE": ("gre", "erspan"), "Tunnel::VXLAN": ("vxlan",),
+                     "Tunnel::GENEVE": ("geneve",), "Tunnel::GTPv1": ("gtpu",),
+                     "Tunnel::IP": ("ip_in_ip",), "Tunnel::TEREDO": ("teredo",)}
+
+
+def zeek_tunnels(path):
+    """Zeek tunnel.log: uid -> (tunnel type, orig endpoint, resp endpoint), from
+    the DISCOVER rows; ports are 0 for tunnels without ports (GRE)."""
+    tunnels = {}
+    for row in fclib.zeek_log(path):
+        if row["action"] == "Tunnel::DISCOVER":
+            tunnels[row["uid"]] = (row["tunnel_type"],
+                                   (addr(row["id.orig_h"]), int(row["id.orig_p"])),
+                                   (addr(row["id.resp_h"]), int(row["id.resp_p"])))
+    return tunnels
 
 
 def arkime_flows(path):
@@ -228,7 +262,9 @@ def arkime_flows(path):
             b_packets=s["destination"]["packets"], b_bytes=s["destination"]["bytes"],
             vlan=tuple(vlan or ()),
             community_id=s["network"]["community_id"],
-            times=(s["firstPacket"], s["lastPacket"], 10**6)))
+            times=(s["firstPacket"], s["lastPacket"], 10**6),
+            outer_ips=frozenset(map(addr, s.get("srcOuterIp", []) + s.get("dstOuterIp", [])))
+            or None))
     return flows
 
 
@@ -274,6 +310,74 @@ def ndpi_flows(path):
 
 
 # --------------------------------------------------------------------------
+# IP fragments, as tshark sees them
+
+
+def innermost(ips, ports):
+    """(address, port or None) of the innermost layer in tshark's comma lists."""
+    return addr(ips.split(",")[-1]), int(ports.split(",")[-1]) if ports else None
+
+
+def rebuilt_datagrams(captures):
+    """The datagrams tshark reassembles from IPv4 or IPv6 fragments (inside a
+    tunnel too), as ((src, sport), (dst, dport), later): the innermost packet's
+    endpoints (ports None without TCP/UDP) and the frame sizes of the datagram's
+    fragments other than the first (offset 0) one, which tshark shows with
+    reassembly off (-o ip.defragment:FALSE -o ipv6.defragment:FALSE)."""
+    out = []
+    for capture in captures:
+        later = {}
+        for number, length, off4, off6 in fclib.tshark_fields(
+                capture, None, "frame.number", "frame.len", "ip.frag_offset", "ipv6.fraghdr.offset",
+                extra=("-o", "ip.defragment:FALSE", "-o", "ipv6.defragment:FALSE")):
+            if any(int(x) for x in f"{off4},{off6}".split(",") if x):
+                later[int(number)] = int(length)
+        for s4, d4, s6, d6, tsp, tdp, usp, udp, f4, f6 in fclib.tshark_fields(
+                capture, "ip.fragment.count or ipv6.fragment.count", "ip.src", "ip.dst",
+                "ipv6.src", "ipv6.dst", "tcp.srcport", "tcp.dstport", "udp.srcport", "udp.dstport",
+                "ip.fragment", "ipv6.fragment"):
+            src, dst = (s6, d6) if s6 else (s4, d4)
+            sport, dport = (tsp, tdp) if tsp else (usp, udp)
+            frames = [int(x) for x in f"{f4},{f6}".split(",") if x]
+            out.append((innermost(src, sport), innermost(dst, dport),
+                        [later[n] for n in frames if n in later]))
+    return out
+
+
+def with_fragment_frames(flows, datagrams, frame_bytes):
+    """The peer flows, each direction's packet count raised by the later
+    fragments of the datagrams that direction sent (and its bytes by their frame
+    sizes if frame_bytes): the peer counted each rebuilt datagram once (Zeek) or
+    only its first fragment (nDPI), flowcase counts every captured frame."""
+    out = []
+    for f in flows:
+        extra = {f.a: [0, 0], f.b: [0, 0]}
+        for src, dst, later in datagrams:
+            for a, b in ((f.a, f.b), (f.b, f.a)):
+                same_ports = a[1] is None or (a[1], b[1]) == (src[1], dst[1])
+                if (a[0], b[0]) == (src[0], dst[0]) and same_ports:
+                    extra[a][0] += len(later)
+                    extra[a][1] += sum(later) if frame_bytes else 0
+                    break
+        if any(extra[f.a] + extra[f.b]):
+            f = dataclasses.replace(
+                f, name=f"{f.name} (+ later fragments {extra[f.a]} / {extra[f.b]})",
+                a_packets=f.a_packets + extra[f.a][0], a_bytes=f.a_bytes + extra[f.a][1],
+                b_packets=f.b_packets + extra[f.b][0], b_bytes=f.b_bytes + extra[f.b][1])
+        out.append(f)
+    return out
+
+
+def one_way_community_id(rec):
+    """Community ID v1 of a record's tuple in its own order (the spec's one-way
+    ICMP types: no endpoint ordering)."""
+    data = (struct.pack("!H", 0) + ipaddress.ip_address(rec["src_ip"]).packed
+            + ipaddress.ip_address(rec["dst_ip"]).packed
+            + struct.pack("!BBHH", rec["proto"], 0, rec["src_port"], rec["dst_port"]))
+    return "1:" + base64.b64encode(hashlib.sha1(data).digest()).decode()
+
+
+# --------------------------------------------------------------------------
 # The comparison
 
 
@@ -288,7 +392,9 @@ class Case:
     summed: dict = field(default_factory=dict)        # the peer's flow is the sum of flowcase's records
     extra: dict = field(default_factory=dict)         # flowcase has the flow, the peer not
     times_differ: dict = field(default_factory=dict)  # first/last packet times differ
-    skip_inner: bool = False        # the peer's tunnel-inner flows are out of scope (TUNNELS_ISSUE)
+    community_id_differs: dict = field(default_factory=dict)  # one-way ICMP: the peer orders them
+    tunnel_log: Optional[str] = None  # Zeek tunnel.log: its outer UDP flows are left out of conn.log's
+    fragment_frames: bool = False   # add the later fragments of rebuilt datagrams to the peer's counts
 
 
 def case(capture, peer_suffix, name=None, **kw):
@@ -297,7 +403,8 @@ def case(capture, peer_suffix, name=None, **kw):
     return Case(name or stem, [capture], f"{stem}.expected.{peer_suffix}", **kw)
 
 
-def compare(flows, records, *, icmp_by_address=False, summed=None, extra=None, times_differ=None):
+def compare(flows, records, *, icmp_by_address=False, summed=None, extra=None, times_differ=None,
+            community_id_differs=None):
     """Matches peer flows to flowcase records; returns the list of problems.
 
     Each peer flow takes one flowcase record with equal counts, except:
@@ -307,10 +414,16 @@ def compare(flows, records, *, icmp_by_address=False, summed=None, extra=None, t
     summed: flow specs whose peer flow is the sum of all their flowcase records.
     extra: flow specs of flowcase records the peer does not log.
     times_differ: flow specs whose first/last packet times differ from the peer's.
+    community_id_differs: flow specs of one-way ICMP (e.g. ICMPv6 unreachable)
+      whose community_id the peer computes with its endpoints ordered as for a
+      two-way flow, where the spec (and flowcase) keeps them in packet order:
+      flowcase's must be the one-way value, the peer's the ordered one.
     Then: community_id, orientation and TCP flags of one-record matches, where
-    the peer gives them; first/last packet times (or the duration) where the
-    peer gives them; and no flowcase record left over."""
+    the peer gives them; the innermost tunnel layer's outer addresses where the
+    peer gives them; first/last packet times (or the duration) where the peer
+    gives them; and no flowcase record left over."""
     summed, extra, times_differ = summed or {}, extra or {}, times_differ or {}
+    community_id_differs = community_id_differs or {}
     used = set()
     used_exceptions = set()
     matches = []  # (peer flow, [records])
@@ -356,8 +469,24 @@ def compare(flows, records, *, icmp_by_address=False, summed=None, extra=None, t
     for flow, recs in matches:
         r = recs[0]
         cid = r.rec["community_id"]
-        if len(recs) == 1 and flow.community_id is not None and flow.community_id != cid:
+        spec = spec_of(flow.proto, flow.a, flow.b)
+        if len(recs) == 1 and flow.community_id is not None and spec in community_id_differs:
+            rec = r.rec
+            ordered = fclib.community_id(rec["src_ip"], rec["dst_ip"], rec["proto"],
+                                         rec["src_port"], rec["dst_port"])
+            if (cid, flow.community_id) == (one_way_community_id(rec), ordered) and cid != ordered:
+                used_exceptions.add(("community_id_differs", spec))
+            else:
+                problems.append(f"{flow}: community_id {cid}, peer has {flow.community_id}: "
+                                f"not the one-way / ordered pair")
+        elif len(recs) == 1 and flow.community_id is not None and flow.community_id != cid:
             problems.append(f"{flow}: community_id {cid}, peer has {flow.community_id}")
+        if len(recs) == 1 and flow.outer_ips is not None:
+            layers = r.rec["tunnel"] or [{"src_ip": None, "dst_ip": None}]
+            inner = frozenset((layers[-1]["src_ip"], layers[-1]["dst_ip"]))
+            if inner != flow.outer_ips:
+                problems.append(f"{flow}: outer addresses {sorted(flow.outer_ips)}, "
+                                f"flowcase's innermost tunnel layer {sorted(map(str, inner))}")
         if len(recs) == 1 and not flow.flipped and not r.same_orientation(flow):
             problems.append(f"{flow}: flowcase has the other orientation: {r}")
         if len(recs) == 1 and flow.tcp_flags is not None and r.oriented_flags(flow) != flow.tcp_flags:
@@ -371,7 +500,6 @@ def compare(flows, records, *, icmp_by_address=False, summed=None, extra=None, t
                               f"flowcase {start} .. {end} ns")
         if flow.duration_us is not None and abs(round((end - start) / 1000) - flow.duration_us) > 1:
             wrong_time = f"{flow}: duration {flow.duration_us} us, flowcase {end - start} ns"
-        spec = spec_of(flow.proto, flow.a, flow.b)
         if spec in times_differ and wrong_time:
             used_exceptions.add(("times_differ", spec))
         elif wrong_time:
@@ -386,7 +514,8 @@ def compare(flows, records, *, icmp_by_address=False, summed=None, extra=None, t
         else:
             problems.append(f"{r}: not in the peer's output")
 
-    for kind, table in (("summed", summed), ("extra", extra), ("times_differ", times_differ)):
+    for kind, table in (("summed", summed), ("extra", extra), ("times_differ", times_differ),
+                        ("community_id_differs", community_id_differs)):
         for spec in table:
             if (kind, spec) not in used_exceptions:
                 problems.append(f"stale '{kind}' exception, the difference is gone: "
@@ -399,6 +528,7 @@ class PeerTestCase(unittest.TestCase):
 
     byte_def = "ip"
     icmp_by_address = False
+    fragment_frame_bytes = False    # the peer's bytes leave out the later fragments' frames
 
     def setUp(self):
         self.work = fclib.Workdir()
@@ -417,15 +547,21 @@ class PeerTestCase(unittest.TestCase):
     def read_peer(self, path):
         raise NotImplementedError
 
+    def case_flows(self, case):
+        """The peer flows a case compares."""
+        return self.read_peer(corpus(case.peer))
+
     def check_case(self, case, *extra_options):
-        flows = self.read_peer(corpus(case.peer))
-        if case.skip_inner:
-            flows = [f for f in flows if not f.tunnel_inner]
+        flows = self.case_flows(case)
+        if case.fragment_frames:
+            datagrams = rebuilt_datagrams([corpus(p) for p in case.inputs])
+            self.assertTrue(datagrams, f"{case.name}: tshark rebuilds no datagram")
+            flows = with_fragment_frames(flows, datagrams, self.fragment_frame_bytes)
         self.assertTrue(flows, f"{case.peer}: no peer flows to compare")
         run = self.convert(case.inputs, *case.options, *extra_options)
         records = [Record(r, self.byte_def) for r in run.records]
         specs = {name: {flow_spec(k): v for k, v in getattr(case, name).items()}
-                 for name in ("summed", "extra", "times_differ")}
+                 for name in ("summed", "extra", "times_differ", "community_id_differs")}
         problems = compare(flows, records, icmp_by_address=self.icmp_by_address, **specs)
         if problems:
             options = " ".join(case.options + extra_options) or "default options"
@@ -435,13 +571,6 @@ class PeerTestCase(unittest.TestCase):
         for case in cases:
             with self.subTest(case=case.name, options=extra_options):
                 self.check_case(case, *extra_options)
-
-    def skip_each(self, skipped):
-        """Reports each capture left out, with its reason, as a skipped subtest."""
-        for name, reason in skipped.items():
-            self.assertTrue(os.path.exists(corpus(name)), name)
-            with self.subTest(capture=name):
-                self.skipTest(reason)
 
 
 # --------------------------------------------------------------------------
@@ -458,6 +587,12 @@ WIKIPEDIA_SPLIT = [
 # DHCP 67/68 in app/dhcp, port 80 in encap/mpls-in-vlan); flowcase keeps the
 # sender of the first packet when it saw no handshake. The counts are compared
 # in Zeek's orientation, so these flows need no exception.
+def tunnel_case(capture, **kw):
+    """A Zeek conn.log case with the tunnel.log beside it."""
+    stem = capture.rsplit(".", 1)[0]
+    return case(capture, "zeek.conn.log", tunnel_log=f"{stem}.expected.zeek.tunnel.log", **kw)
+
+
 ZEEK_CASES = [
     case("app/dhcp.pcap", "zeek.conn.log"),
     case("encap/mpls-in-vlan.pcap", "zeek.conn.log"),
@@ -474,21 +609,36 @@ ZEEK_CASES = [
     case("http/wikipedia-keepalive.pcap", "zeek.conn.log"),
     Case("formats/split: wikipedia-keepalive in 3 files, one run", WIKIPEDIA_SPLIT,
          "http/wikipedia-keepalive.expected.zeek.conn.log"),
-    # Tunnels where Zeek logs the outer UDP flows too: those are compared (flowcase
-    # sees only them until TUNNELS_ISSUE); Zeek's inner flows are left out.
-    case("encap/geneve.pcap", "zeek.conn.log", name="encap/geneve (outer flows)", skip_inner=True),
-    case("encap/vxlan.pcap", "zeek.conn.log", name="encap/vxlan (outer flows)", skip_inner=True),
+    # Tunnels: the inner flows, with Zeek's outer VXLAN/Geneve/GTP-U rows left out.
+    tunnel_case("encap/erspan-type2.pcap"),
+    tunnel_case("encap/erspan-type3.pcap"),
+    tunnel_case("encap/geneve.pcap"),
+    tunnel_case("encap/gre-sample.pcap",
+                times_differ={"tcp 66.59.111.190:40264 172.28.2.3:22":
+                              "Zeek's duration ends at packet 31 (the second FIN): it stops "
+                              "advancing a connection's time once both sides have closed, though "
+                              "it still counts packet 32, the last ACK 71 us later, where "
+                              "flowcase's end is"}),
+    # vxlan: the two 1-packet UDP flows to port 4789 that are in no tunnel.log row
+    # carry a non-IP frame (ARP): Zeek and flowcase both count them as UDP flows.
+    tunnel_case("encap/vxlan.pcap"),
+    # The GTP-U outer IPv4 datagrams come in 2 fragments: 1 from the client's side
+    # and 35 from the server's side are rebuilt (fragment_frames adds them to Zeek's
+    # datagram counts, 27/41, giving flowcase's frame counts, 28/76).
+    tunnel_case("encap/gtpu-outer-frag-http.pcap", fragment_frames=True,
+                times_differ={"tcp 10.131.47.185:1923 79.101.110.141:80":
+                              "Zeek's duration ends at packet 107 (the client's FIN, after the "
+                              "server's): it stops advancing a connection's time once both sides "
+                              "have closed, though it still counts packet 108, the server's ACK "
+                              "30 us later, where flowcase's end is (Zeek's outer gtpv1 flow, "
+                              "0.069813 s, ends there too)"},
+                extra={"udp 63.94.149.181:2152 239.114.155.111:2152":
+                       "4 first fragments from the server side whose other fragment is not in "
+                       "the capture: flowcase cannot decapsulate them and counts them in the "
+                       "outer UDP flow; Zeek counts them nowhere (its resp_pkts 41 is the "
+                       "rebuilt datagrams only; the 4 lost TCP segments, 1440 bytes each "
+                       "like the 36 rebuilt ones, are its missed_bytes 5760)"}),
 ]
-
-ZEEK_SKIPPED = {
-    "encap/erspan-type2.pcap": "every conn.log flow is inside GRE/ERSPAN II (Zeek logs the GRE tunnel "
-                          f"in tunnel.log only): {TUNNELS_ISSUE}",
-    "encap/erspan-type3.pcap": "every conn.log flow is inside GRE/ERSPAN III: " + TUNNELS_ISSUE,
-    "encap/gre-sample.pcap": "every conn.log flow is inside GRE: " + TUNNELS_ISSUE,
-    "encap/gtpu-outer-frag-http.pcap": "GTP-U with fragmented outer IPv4: Zeek's outer flow counts "
-                                  "reassembled datagrams (27/41), flowcase counts fragments (28/80) "
-                                  "and the HTTP flow is inside the tunnel: " + TUNNELS_ISSUE,
-}
 
 # Zeek's inactivity timeouts are 5 min for TCP (flowcase's default idle timeout)
 # and 1 min for UDP and ICMP: every case must give the same flows with both.
@@ -501,12 +651,64 @@ class ZeekConnTest(PeerTestCase):
     def read_peer(self, path):
         return zeek_conn_flows(path)
 
+    def case_flows(self, case):
+        """Zeek's conn.log rows without the outer UDP flows of its tunnels (the
+        endpoints of a tunnel.log row): flowcase writes no outer flow of a packet
+        it decapsulated; they come with --tunnel-flows (not there yet)."""
+        flows = super().case_flows(case)
+        if case.tunnel_log is None:
+            return flows
+        ends = {frozenset((a, b)) for _, a, b in zeek_tunnels(corpus(case.tunnel_log)).values()}
+        outer = [f for f in flows if f.proto == 17 and frozenset((f.a, f.b)) in ends]
+        for f in outer:
+            self.assertIn(f.service, ("vxlan", "geneve", "gtpv1"), f)
+        return [f for f in flows if f not in outer]
+
     def test_conn_logs(self):
         for timeouts in ZEEK_TIMEOUTS:
             self.check_cases(ZEEK_CASES, *timeouts)
 
-    def test_captures_out_of_scope(self):
-        self.skip_each(ZEEK_SKIPPED)
+    def test_tunnel_logs(self):
+        """Each inner flow of conn.log (tunnel_parents set) is one flowcase record
+        with one tunnel layer (Zeek's captures have one level each; GRE + ERSPAN
+        is one ERSPAN layer) whose type is the parent tunnel's, whose outer
+        endpoints are one of the flow's parents' in tunnel.log (in either order;
+        Zeek's port 0 is no port), and, in order, the outer endpoints of the
+        flow's first packet as tshark shows them: Zeek lists every tunnel the
+        flow came in (vxlan and geneve: one per direction), flowcase the one
+        around the flow's first packet. The layer's community_id is the outer
+        flow's Community ID."""
+        compared = 0
+        for case in ZEEK_CASES:
+            if case.tunnel_log is None:
+                continue
+            tunnels = zeek_tunnels(corpus(case.tunnel_log))
+            run = self.convert(case.inputs)
+            outer_ips = self.first_outer_ips(corpus(case.inputs[0]))
+            for flow in zeek_conn_flows(corpus(case.peer)):
+                if not flow.tunnel_parents:
+                    continue
+                with self.subTest(case=case.name, flow=str(flow)):
+                    recs = [r for r in run.records if r["proto"] == flow.proto and
+                            {(r["src_ip"], r["src_port"]), (r["dst_ip"], r["dst_port"])}
+                            == {flow.a, flow.b}]
+                    self.assertEqual(len(recs), 1, recs)
+                    rec = recs[0]
+                    self.assertEqual(len(rec["tunnel"] or []), 1, rec["tunnel"])
+                    layer = rec["tunnel"][0]
+                    ends = frozenset(((layer["src_ip"], layer["src_port"] or 0),
+                                      (layer["dst_ip"], layer["dst_port"] or 0)))
+                    parents = {frozenset((a, b)): kind for kind, a, b in
+                               (tunnels[uid] for uid in flow.tunnel_parents)}
+                    self.assertIn(ends, parents)
+                    self.assertIn(layer["type"], ZEEK_TUNNEL_TYPES[parents[ends]])
+                    first = outer_ips[(rec["src_ip"], rec["dst_ip"])]
+                    self.assertEqual((layer["src_ip"], layer["dst_ip"]), first)
+                    self.assertEqual(layer["community_id"], fclib.community_id(
+                        layer["src_ip"], layer["dst_ip"], layer["proto"],
+                        layer["src_port"], layer["dst_port"]))
+                    compared += 1
+        self.assertEqual(compared, 1 + 1 + 1 + 7 + 1 + 1)
 
     def test_quic_go_ppp_conn_cut(self):
         """The zeek-cut projection has only ts/uid/history/service: the same
@@ -521,6 +723,93 @@ class ZeekConnTest(PeerTestCase):
             rec = by_start[us]
             both = rec["src_payload_bytes"] > 0 and rec["dst_payload_bytes"] > 0
             self.assertEqual("D" in row["history"] and "d" in row["history"], both, rec)
+
+    @staticmethod
+    def first_outer_ips(capture):
+        """(inner src, inner dst) -> (outer src, outer dst) of the first packet
+        of an IPv4-in-IPv4-tunnel capture that has those inner addresses
+        (tshark lists the IP layers outermost first)."""
+        first = {}
+        for src, dst in fclib.tshark_fields(capture, "ip.src", "ip.src", "ip.dst"):
+            s, d = src.split(","), dst.split(",")
+            if len(s) > 1:
+                first.setdefault((s[-1], d[-1]), (s[0], d[0]))
+        return first
+
+
+class ZeekAppLogsInTunnels(PeerTestCase):
+    """Zeek's dns.log and http.log of flows inside tunnels or in IP fragments."""
+
+    def test_dns_logs(self):
+        # gre-sample: the two unanswered queries inside GRE; ipv6-fragmented-dns:
+        # the TXT answers of 3 and 3230 bytes, the second from 3 IPv6 fragments.
+        for capture, rows in (("encap/gre-sample.pcap", 2), ("encap/ipv6-fragmented-dns.pcap", 3)):
+            with self.subTest(capture=capture):
+                run = self.convert([capture])
+                log = corpus(capture.replace(".pcap", ".expected.zeek.dns.log"))
+                self.assertEqual(compare_zeek_dns(self, run, log), rows)
+
+    def test_ipv6_fragment_without_first(self):
+        """ipv6-fragmented-dns frame 4 is the last fragment of a datagram whose
+        other fragments are not in the capture: flowcase writes it as a UDP
+        record without ports (Zeek writes nothing of it)."""
+        run = self.convert(["encap/ipv6-fragmented-dns.pcap"])
+        lone = [r for r in run.records if r["src_port"] is None]
+        self.assertEqual([(r["proto"], r["src_ip"], r["src_packets"], r["src_bytes"]) for r in lone],
+                         [(17, "2607:f740:b::f93", 1, 390)])
+        self.assertEqual((run.counter("fragments.reassembled"),
+                          run.counter("fragments.timeout_frames")), (1, 1))
+
+    def test_http_log_gtpu(self):
+        """The HTTP transaction inside GTP-U whose response came in fragmented
+        outer datagrams: Zeek's http.log fields (see test_http.py)."""
+        run = self.convert(["encap/gtpu-outer-frag-http.pcap"])
+        ours = http_transactions(run)
+        rows = fclib.zeek_log(corpus("encap/gtpu-outer-frag-http.expected.zeek.http.log"))
+        self.assertEqual(len(rows), 1)
+        for z in rows:
+            key = (z["id.orig_h"], int(z["id.orig_p"]), z["id.resp_h"], int(z["id.resp_p"]))
+            (tx,) = ours[key]
+            for ours_name, zname in (("method", "method"), ("host", "host"), ("uri", "uri"),
+                                     ("user_agent", "user_agent"), ("referrer", "referrer"),
+                                     ("status", "status_code"), ("reason", "status_msg"),
+                                     ("version", "version"), ("request_body_len", "request_body_len"),
+                                     ("response_body_len", "response_body_len")):
+                have = tx[ours_name]
+                if ours_name == "version":  # Zeek's: the reply's once there is one
+                    have = tx["response_version"] or tx["version"]
+                if ours_name == "uri":
+                    # Zeek logs the URI with its %XX escapes decoded (its http_request
+                    # event's unescaped_URI); flowcase keeps the request line's bytes.
+                    self.assertNotEqual(have, z["uri"])
+                    have = urllib.parse.unquote(have)
+                if ours_name == "request_body_len" and have is None:
+                    have = 0  # Zeek: 0 for a request without a body
+                self.assertEqual(None if have is None else str(have), zeek_value(z[zname]), ours_name)
+
+    def test_gtpu_fragments(self):
+        """tshark rebuilds 1 outer datagram from the client's side and 35 from the
+        server's, each from 2 fragments, and sees 4 more first fragments from the
+        server whose second fragment is missing: flowcase reassembles the 36,
+        times out the 4 (counted in the outer UDP flow), and decapsulates the
+        27 + 41 datagrams Zeek counts."""
+        capture = corpus("encap/gtpu-outer-frag-http.pcap")
+        datagrams = rebuilt_datagrams([capture])
+        by_side = {}
+        for src, _, later in datagrams:
+            self.assertEqual(len(later), 1)
+            by_side[src[0]] = by_side.get(src[0], 0) + 1
+        self.assertEqual(by_side, {"10.131.47.185": 1, "79.101.110.141": 35})
+        firsts = fclib.tshark_fields(capture, "ip.flags.mf == 1 and ip.frag_offset == 0", "ip.src",
+                                     extra=("-o", "ip.defragment:FALSE"))
+        incomplete = len(firsts) - len(datagrams)
+        self.assertEqual(incomplete, 4)
+        run = self.convert(["encap/gtpu-outer-frag-http.pcap"])
+        (outer,) = [r for r in run.records if not r["tunnel"]]
+        self.assertEqual((outer["src_ip"], outer["src_packets"], outer["dst_packets"]),
+                         ("63.94.149.181", incomplete, 0))
+        self.assertEqual((run.counter("fragments.reassembled"), run.counter("fragments.timeout"),
+                          run.counter("tunnel.gtpu")), (36, 4, 27 + 41))
 
 
 # --------------------------------------------------------------------------
@@ -538,14 +827,19 @@ ARKIME_CASES = [
     case("tcp/retrans-ooo-http.pcap", "arkime.json"),
     case("tls/split-client-hello.pcap", "arkime.json"),
     case("tls/tls12-cert-openssl.pcap", "arkime.json"),
+    # Tunnels: Arkime's sessions are the inner flows (its bytes the whole frames,
+    # outer headers included, as flowcase's L2 bytes); its srcOuterIp/dstOuterIp
+    # are the addresses of the innermost tunnel layer (the VXLAN one inside
+    # GRE/ERSPAN), compared with the record's last `tunnel` layer.
+    case("encap/gre-erspan-vxlan-http.pcap", "arkime.json"),
+    case("encap/ipv6-in-ipv4.pcap", "arkime.json"),
+    case("encap/sll-gtpu-iphone.pcap", "arkime.json",
+         community_id_differs={
+             "icmp6 [fd01::183] [fd00:183:1:1:1886:9040:8605:32b8]":
+             "ICMPv6 destination unreachable (type 1 code 4, 3 packets) is one-way: the "
+             "Community ID spec hashes it in packet order (flowcase, Zeek), Arkime orders "
+             "the endpoints as for a two-way flow"}),
 ]
-
-ARKIME_SKIPPED = {
-    "encap/gre-erspan-vxlan-http.pcap": "Arkime logs only the HTTP session inside GRE/ERSPAN/VXLAN: "
-                                   + TUNNELS_ISSUE,
-    "encap/ipv6-in-ipv4.pcap": "Arkime logs only the ICMPv6 session inside 6in4: " + TUNNELS_ISSUE,
-    "encap/sll-gtpu-iphone.pcap": "Arkime logs only the sessions inside GTP-U: " + TUNNELS_ISSUE,
-}
 
 
 class ArkimeTest(PeerTestCase):
@@ -557,9 +851,6 @@ class ArkimeTest(PeerTestCase):
 
     def test_sessions(self):
         self.check_cases(ARKIME_CASES)
-
-    def test_captures_out_of_scope(self):
-        self.skip_each(ARKIME_SKIPPED)
 
 
 # --------------------------------------------------------------------------
@@ -607,25 +898,23 @@ class IpfixprobeTest(PeerTestCase):
 
 MIXED_1KXUN = [f"misc/mixed-1kxun.part{n}.pcap" for n in (1, 2, 3)]
 
-# nDPI skips IPv4 and IPv6 fragments with a non-zero offset (they have no
-# ports); flowcase counts them in their datagram's flow. This BPF filter drops
-# them before flowcase decodes, which gives nDPI's counts.
-NOT_LATER_FRAGMENTS = ("not ((ip and ip[6:2] & 0x1fff != 0) or "
-                       "(ip6 and ip6[6] = 44 and ip6[42:2] & 0xfff8 != 0))")
-
 NDPI_CASES = [
     Case("misc/mixed-1kxun (3 parts, one run)", MIXED_1KXUN, "misc/mixed-1kxun.expected.ndpi.txt"),
     case("formats/pcapng-comments-2if-rtp.pcapng", "ndpi.txt"),
     Case("formats/pcapng-comments-2if-rtp.pcapng.gz (read compressed)",
          ["formats/pcapng-comments-2if-rtp.pcapng.gz"],
          "formats/pcapng-comments-2if-rtp.expected.ndpi.txt"),
-    case("encap/ipv4-fragmented-dns.pcap", "ndpi.txt", options=("--filter", NOT_LATER_FRAGMENTS),
-         name="encap/ipv4-fragmented-dns (later fragments filtered out)"),
+    # nDPI counts a fragmented datagram as its first fragment only (packets and
+    # frame bytes: it skips IPv4 and IPv6 fragments with a non-zero offset, which
+    # have no ports); flowcase counts every frame of the rebuilt datagram.
+    # fragment_frames adds the later fragments' frames (tshark) to nDPI's counts.
+    case("encap/ipv4-fragmented-dns.pcap", "ndpi.txt", fragment_frames=True),
 ]
 
 
 class NdpiTest(PeerTestCase):
     byte_def = "l2"
+    fragment_frame_bytes = True
 
     def read_peer(self, path):
         return ndpi_flows(path)
@@ -633,20 +922,62 @@ class NdpiTest(PeerTestCase):
     def test_flow_lists(self):
         self.check_cases(NDPI_CASES)
 
-    def test_fragments_counted_in_their_flow(self):
-        """Without the filter, each of the 7 flows whose response was fragmented
-        has one more packet from the server side than nDPI counts: the later
-        fragment, which flowcase keeps in the datagram's flow."""
+    def test_later_fragments(self):
+        """The 7 datagrams of ipv4-fragmented-dns (4 IPv4, 3 IPv6) tshark rebuilds
+        come in 2 fragments each, all responses; flowcase rebuilds the same 7 and
+        each such flow has one more packet from the server side than nDPI counts,
+        and that fragment's frame bytes more."""
+        capture = corpus("encap/ipv4-fragmented-dns.pcap")
+        datagrams = rebuilt_datagrams([capture])
+        self.assertEqual(sorted((src[1], len(later)) for src, _, later in datagrams), [(53, 1)] * 7)
         flows = ndpi_flows(corpus("encap/ipv4-fragmented-dns.expected.ndpi.txt"))
         run = self.convert(["encap/ipv4-fragmented-dns.pcap"])
+        self.assertEqual(run.counter("fragments.reassembled"), 7)
         records = [Record(r, "l2") for r in run.records]
-        more = 0
+        more = []
         for flow in flows:
             [counts] = [c for c in (r.oriented(flow) for r in records) if c is not None]
             self.assertEqual(counts[:2], flow.counts()[:2], flow)
-            self.assertIn(counts[2] - flow.b_packets, (0, 1), flow)
-            more += counts[2] - flow.b_packets
-        self.assertEqual(more, 7)
+            if counts[2:] != flow.counts()[2:]:
+                more.append((counts[2] - flow.b_packets, counts[3] - flow.b_bytes))
+        self.assertEqual(sorted(more), sorted((1, later[0]) for _, _, later in datagrams))
+
+
+# --------------------------------------------------------------------------
+# tcpdump text
+
+
+class TcpdumpTextTest(PeerTestCase):
+    """erspan-type1: tcpdump -v shows each GRE packet's outer addresses and the
+    ERSPAN type I payload's IP header and ICMP message."""
+
+    def test_erspan_type1(self):
+        path = corpus("encap/erspan-type1.expected.tcpdump.txt")
+        with open(path, encoding="utf-8") as f:
+            lines = [line.strip() for line in f]
+        packets = []  # (outer src, outer dst, inner IP length, inner src, inner dst, ICMP message)
+        for i, line in enumerate(lines):
+            if line.startswith("erspan type1: IP"):
+                outer = lines[i - 1].split(":")[0].split(" > ")
+                length = int(line.rsplit("length ", 1)[1].rstrip(")"))
+                ends, _, message = lines[i + 1].partition(": ")
+                src, dst = ends.split(" > ")
+                packets.append((*outer, length, src, dst, message.split(",")[0]))
+        self.assertEqual([p[5] for p in packets], ["ICMP echo request", "ICMP echo reply"])
+        run = self.convert(["encap/erspan-type1.pcap"])
+        (rec,) = run.records
+        request, reply = packets
+        # The echo request's sender is the originator; ICMP ports: type 8, code 0.
+        self.assertEqual((rec["proto"], rec["src_ip"], rec["dst_ip"], rec["src_port"],
+                          rec["dst_port"]), (1, request[3], request[4], 8, 0))
+        self.assertEqual((reply[3], reply[4]), (rec["dst_ip"], rec["src_ip"]))
+        self.assertEqual((rec["src_packets"], rec["src_bytes"], rec["dst_packets"], rec["dst_bytes"]),
+                         (1, request[2], 1, reply[2]))
+        (layer,) = rec["tunnel"]
+        self.assertEqual((layer["type"], layer["src_ip"], layer["dst_ip"], layer["proto"]),
+                         ("erspan", request[0], request[1], 47))
+        # ERSPAN type I has no header, hence no session id.
+        self.assertIsNone(layer["id"])
 
 
 # --------------------------------------------------------------------------
