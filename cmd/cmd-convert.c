@@ -411,6 +411,7 @@ static int run(struct convert *cv)
         .filter = cv->filter,
         .dedup_window = cv->opt.dedup ? cv->opt.dedup_window : 0,
         .decap = &cv->decap,
+        .tunnel_flows = cv->opt.tunnel_flows,
         .frag = { .max_bytes = cv->opt.frag_memcap, .timeout = cv->opt.frag_timeout },
     };
     cv->started = fc_manifest_now();

@@ -150,7 +150,7 @@ static uint64_t fold_key(uint64_t key, const struct fc_tunnel_layer *l)
 }
 
 enum fc_decap_result fc_decap(const struct fc_decap_config *cfg, struct fc_counters *cnt,
-                              struct fc_packet *p)
+                              struct fc_packet *p, struct fc_outer_view *outer)
 {
     if (p->ip.fragment || cfg->max_depth == 0)
         return FC_DECAP_NONE;
@@ -160,6 +160,7 @@ enum fc_decap_result fc_decap(const struct fc_decap_config *cfg, struct fc_count
         return FC_DECAP_NONE;
     if (p->tun.count >= cfg->max_depth) {
         fc_count(cnt, FC_CNT_TUNNEL_TOO_DEEP);
+        p->outer_of = layer.type;
         return FC_DECAP_NONE;
     }
     layer.ip_version = p->ip.version;
@@ -168,24 +169,25 @@ enum fc_decap_result fc_decap(const struct fc_decap_config *cfg, struct fc_count
     memcpy(layer.dst, p->ip.dst, 16);
 
     /* The outer views, restored when the inside is not an IP packet. */
-    struct fc_pkt_l2 l2 = p->l2;
-    struct fc_pkt_ip ip = p->ip;
-    struct fc_pkt_l4 l4 = p->l4;
+    struct fc_outer_view saved = { p->l2, p->ip, p->l4, p->tun.key };
     memset(&p->ip, 0, sizeof p->ip);
     memset(&p->l4, 0, sizeof p->l4);
     enum fc_verdict v = decode_inner(cnt, p, &inner);
     if (v != FC_VERDICT_IP) {
         fc_count(cnt, v == FC_VERDICT_NOT_IP ? FC_CNT_TUNNEL_INNER_NOT_IP
                                              : FC_CNT_TUNNEL_INNER_MALFORMED);
-        p->l2 = l2;
-        p->ip = ip;
-        p->l4 = l4;
+        p->l2 = saved.l2;
+        p->ip = saved.ip;
+        p->l4 = saved.l4;
+        p->outer_of = layer.type; /* a tunnel all the same: its flow is the outer one */
         return FC_DECAP_NONE;
     }
     fc_decode_transport(cnt, p);
     p->tun.layer[p->tun.count++] = layer;
     p->tun.key = fold_key(p->tun.key, &layer);
     fc_count(cnt, decapsulated[layer.type]);
+    if (outer)
+        *outer = saved;
     return FC_DECAP_INNER;
 }
 

@@ -39,6 +39,15 @@ int fc_tunnel_type_by_name(const char *name);
 /* True for the types carried in UDP, whose ports can be configured. */
 bool fc_tunnel_type_is_udp(enum fc_tunnel_type t);
 
+/* The views of a packet before a layer was decapsulated: what its outer
+ * flow counts (--tunnel-flows). */
+struct fc_outer_view {
+    struct fc_pkt_l2 l2;
+    struct fc_pkt_ip ip;
+    struct fc_pkt_l4 l4;
+    uint64_t tun_key;
+};
+
 enum fc_decap_result {
     FC_DECAP_NONE,  /* not a tunnel (or not followed): p unchanged */
     FC_DECAP_INNER, /* p now describes the inner packet; a layer was added to p->tun */
@@ -46,10 +55,12 @@ enum fc_decap_result {
 
 /* Decapsulates one layer of p, whose IP and transport headers are decoded
  * and which is not a fragment. A tunnel whose inner packet is not IP, is
- * malformed, or lies beyond max_depth leaves p as it was (counted), so the
- * packet still counts in its outer flow. */
+ * malformed, or lies beyond max_depth leaves p as it was (counted), with
+ * p->outer_of set to the tunnel's type, so the packet still counts in its
+ * outer flow, which is a tunnel's. On FC_DECAP_INNER, *outer (when
+ * not NULL) gets the views p had before. */
 enum fc_decap_result fc_decap(const struct fc_decap_config *cfg, struct fc_counters *cnt,
-                              struct fc_packet *p);
+                              struct fc_packet *p, struct fc_outer_view *outer);
 
 /* ---- shared by the decode-<tunnel>.c files ------------------------------- */
 

@@ -14,6 +14,21 @@ static void to_flow_table(struct fc_engine *e, struct fc_packet *p)
     fc_flow_table_packet(e->flows, p, &key, sender_end);
 }
 
+/* --tunnel-flows: the packet just decapsulated counts in its outer flow
+ * too, as the outer headers showed it. */
+static void to_outer_flow(struct fc_engine *e, const struct fc_packet *p,
+                          const struct fc_outer_view *v)
+{
+    struct fc_packet o = *p;
+    o.l2 = v->l2;
+    o.ip = v->ip;
+    o.l4 = v->l4;
+    o.tun.count--;
+    o.tun.key = v->tun_key;
+    o.outer_of = p->tun.layer[o.tun.count].type;
+    to_flow_table(e, &o);
+}
+
 /* Decodes a packet the reassembler built or gave up: raw IP from offset 0.
  * False when its headers are invalid (counted by the decoders). */
 static bool decode_from_ip(struct fc_engine *e, struct fc_packet *p)
@@ -39,8 +54,11 @@ static bool decode_from_ip(struct fc_engine *e, struct fc_packet *p)
  * flow of its innermost packet. */
 static void process(struct fc_engine *e, struct fc_packet *p)
 {
-    while (e->decap && fc_decap(e->decap, &e->counters, p) == FC_DECAP_INNER)
-        ;
+    struct fc_outer_view outer;
+    while (e->decap && fc_decap(e->decap, &e->counters, p, &outer) == FC_DECAP_INNER) {
+        if (e->tunnel_flows)
+            to_outer_flow(e, p, &outer);
+    }
     if (!p->ip.fragment) {
         to_flow_table(e, p);
         return;
@@ -80,6 +98,7 @@ int fc_engine_init(struct fc_engine *e, const struct fc_engine_config *cfg, fc_r
     e->vlan_in_key = cfg->vlan_in_key;
     e->filter = cfg->filter;
     e->decap = cfg->decap;
+    e->tunnel_flows = cfg->tunnel_flows;
     e->flows = fc_flow_table_create(&cfg->flows, &e->counters, sink, sink_arg);
     e->reasm = fc_ip_reasm_create(&cfg->frag, &e->counters);
     e->dedup = cfg->dedup_window ? fc_dedup_create(cfg->dedup_window) : NULL;

@@ -21,6 +21,7 @@ struct fc_engine_config {
     fc_time dedup_window;     /* 0: keep duplicates */
     const struct fc_decap_config *decap; /* NULL: no decapsulation; not owned */
     struct fc_reasm_limits frag;         /* zeroes: the defaults */
+    bool tunnel_flows;                   /* count tunnelled packets in their outer flows too */
 };
 
 struct fc_engine {
@@ -29,6 +30,7 @@ struct fc_engine {
     struct fc_filter *filter;
     struct fc_dedup *dedup; /* NULL unless --dedup */
     const struct fc_decap_config *decap;
+    bool tunnel_flows;
     struct fc_ip_reasm *reasm;
     struct fc_flow_table *flows;
 };

@@ -21,6 +21,7 @@
 #include "core/dlist.h"
 #include "core/pool.h"
 #include "core/tcp-track.h"
+#include "core/decap.h"
 #include "core/tunnel-info.h"
 
 #define FLOWS_PER_CHUNK 1024u
@@ -41,6 +42,7 @@ struct flow {
     struct fc_l7_flow *l7; /* NULL until its stream is followed */
     struct fc_tunnel_item *tunnel; /* the first packet's tunnel layers; NULL outside tunnels */
     uint8_t ntunnel;
+    uint8_t outer_of; /* the tunnel type it carries, when it is a tunnel's outer flow */
     struct fc_flow_record rec;
 };
 
@@ -214,6 +216,8 @@ static void export_record(struct fc_flow_table *t, struct flow *f, enum fc_end_r
         f->rec.rtt_server = f->rec.rtt_client = FC_TIME_UNKNOWN;
     if (f->l7)
         fc_l7_emit(&t->l7, f->l7, &f->rec, last);
+    if (!f->rec.app && f->outer_of)
+        f->rec.app = fc_tunnel_type_name(f->outer_of); /* as Zeek's service "vxlan" */
     if (f->tunnel)
         f->rec.l7[FC_SECTION_TUNNEL] = (struct fc_l7_items){ true, f->ntunnel, f->tunnel };
     assign_ids(t, &f->rec);
@@ -274,6 +278,7 @@ static struct flow *create_flow(struct fc_flow_table *t, const struct fc_flow_ke
     f->rec.key = *k;
     f->tunnel = NULL;
     f->ntunnel = 0;
+    f->outer_of = 0;
     if (p->tun.count) {
         /* Per flow, not per packet: only flows inside tunnels pay for it. */
         f->tunnel = malloc(p->tun.count * sizeof *f->tunnel);
@@ -392,6 +397,15 @@ void fc_flow_table_packet(struct fc_flow_table *t, const struct fc_packet *p,
     }
     unsigned dir = sender_end == f->rec.src_end ? 0 : 1;
     account(&f->rec, dir, p);
+    if (p->outer_of) {
+        /* A tunnel's outer packet: its payload is dissected in the inner flow. */
+        f->outer_of = p->outer_of;
+        if (!f->closing) {
+            fc_dqueue_remove(&t->open, &f->link);
+            fc_dqueue_append(&t->open, &f->link);
+        }
+        return;
+    }
     if (k->proto == FC_PROTO_TCP) {
         enum fc_tcp_event ev = fc_tcp_track_packet(&f->tcp, &f->rec, dir, p);
         if (t->l7.enabled && p->l4.has_tcp_header)

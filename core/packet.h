@@ -127,6 +127,10 @@ struct fc_packet {
     uint32_t frames;
     fc_time first_ts;
     struct fc_provenance first_where; /* that earliest frame; `where` is the latest */
+    /* Set when the packet counts in the outer flow of a tunnel it carries
+     * (--tunnel-flows, or a tunnel not decapsulated): the tunnel's enum
+     * fc_tunnel_type. */
+    uint8_t outer_of;
 
     /* Filled by the decoders. */
     struct fc_pkt_tunnels tun;

@@ -59,6 +59,9 @@ const struct fc_option fc_options_table[] = {
         "mpls_udp"),
     OPT("tunnel_ports", 0, FC_OPT_STRING, tunnel_ports, "LIST",
         "more UDP ports of a tunnel type, as TYPE=PORT,... (vxlan=8472)"),
+    OPT("tunnel_flows", 0, FC_OPT_BOOL, tunnel_flows, NULL,
+        "also write the tunnels' outer flows (app: the tunnel type), joined to the inner "
+        "records by tunnel[].community_id"),
     OPT("inputs", 0, FC_OPT_INPUTS, inputs, "FILE...",
         "capture files and directories to read, merged by packet time"),
 };

@@ -38,6 +38,7 @@ struct fc_options {
     uint64_t tunnel_depth;
     char *decap_off;    /* comma-separated tunnel types, or NULL */
     char *tunnel_ports; /* comma-separated TYPE=PORT, or NULL */
+    bool tunnel_flows;
     char **inputs;
     size_t ninputs;
 };

@@ -17,6 +17,8 @@ inside), cross-checked with tshark (the README there lists tshark's view).
   flood of 20,000 first fragments is held within the default 64 MiB (the DNS exchanges
   after it are still rebuilt and read) and bounded by a small --frag-memcap (counted,
   every frame still in a flow).
+* --tunnel-flows: the outer flows, app the tunnel type, joined to the inner records
+  by the layers' community_id, nested layers each in their own outer flow.
 * Options: --no-decap, --decap-off, --tunnel-ports, --tunnel-depth.
 """
 import json
@@ -189,6 +191,38 @@ class CraftedTunnels(WorkdirCase):
         self.assertIsNone(self.find(run, frag)["dns"][0]["rcode"])
         self.assertEqual(sum(r["src_packets"] + r["dst_packets"] for r in run.records),
                          exp["frames"])
+
+    def test_tunnel_flows(self):
+        # Both tenants' packets travel between the same VTEPs: each VTEP sends to
+        # port 4789 from a port of its own, so there is one outer flow per
+        # direction, carrying both tenants; the inner records join the outer flow
+        # of their first packet.
+        run = self.run_file("vxlan-two-tenants.pcap", "--tunnel-flows")
+        outer = [r for r in run.records if r["app"] == "vxlan"]
+        inner = [r for r in run.records if r["tunnel"]]
+        self.assertEqual(sorted((r["src_ip"], r["dst_port"], r["src_packets"], r["dst_packets"])
+                                for r in outer),
+                         [("192.0.2.1", 4789, 10, 0), ("192.0.2.2", 4789, 6, 0)])
+        self.assertEqual(sum(r["src_packets"] for r in outer),
+                         sum(r["src_packets"] + r["dst_packets"] for r in inner))
+        for rec in inner:
+            (first,) = [r for r in outer if r["src_ip"] == rec["tunnel"][0]["src_ip"]]
+            self.assertEqual(rec["tunnel"][0]["community_id"], first["community_id"])
+        self.assertTrue(all(r["tunnel"] is None for r in outer))
+        # Nested: each layer's outer flow is keyed inside the layers around it, and
+        # lists them; the innermost record joins the deepest outer flow.
+        run = self.run_file("gre-teb.pcap", "--tunnel-flows")
+        (gre,) = [r for r in run.records if r["app"] == "gre"]
+        (http,) = [r for r in run.records if r["app"] == "http"]
+        self.assertEqual(http["tunnel"][0]["community_id"], gre["community_id"])
+        self.assertEqual(gre["src_packets"] + gre["dst_packets"],
+                         http["src_packets"] + http["dst_packets"])
+        run = self.run_file("hostile-gre-nested-12.pcap", "--tunnel-flows")
+        gres = sorted((r for r in run.records if r["app"] == "gre"),
+                      key=lambda r: len(r["tunnel"] or []))
+        self.assertEqual([len(r["tunnel"] or []) for r in gres], [0, 1, 2, 3, 4])
+        for depth, rec in enumerate(gres[1:], 1):
+            self.assertEqual(rec["tunnel"][-1]["community_id"], gres[depth - 1]["community_id"])
 
     def test_decapsulation_options(self):
         run = self.run_file("vxlan-two-tenants.pcap", "--no-decap")
