@@ -289,7 +289,7 @@ static bool is_tally(const char *name)
     static const char *const tallies[] = {
         "fragments.seen", "fragments.reassembled", "fragments.peak_bytes", "tunnel.ip_in_ip",
         "tunnel.gre", "tunnel.erspan", "tunnel.vxlan", "tunnel.geneve", "tunnel.gtpu",
-        "tunnel.teredo", "tunnel.mpls_udp",
+        "tunnel.teredo", "tunnel.mpls_udp", "tunnel.vxlan_gpe",
     };
     for (size_t i = 0; i < sizeof tallies / sizeof tallies[0]; i++) {
         if (strcmp(name, tallies[i]) == 0)

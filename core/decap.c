@@ -31,6 +31,7 @@ static const struct tunnel_type types[FC_TUNNEL_TYPE_COUNT] = {
     [FC_TUNNEL_GTPU] = { "gtpu", fc_parse_gtpu, 2152 },
     [FC_TUNNEL_TEREDO] = { "teredo", fc_parse_teredo, 3544 },
     [FC_TUNNEL_MPLS_UDP] = { "mpls_udp", fc_parse_mpls_udp, 6635 },
+    [FC_TUNNEL_VXLAN_GPE] = { "vxlan_gpe", fc_parse_vxlan_gpe, 4790 },
 };
 
 static const enum fc_counter_id decapsulated[FC_TUNNEL_TYPE_COUNT] = {
@@ -42,6 +43,7 @@ static const enum fc_counter_id decapsulated[FC_TUNNEL_TYPE_COUNT] = {
     [FC_TUNNEL_GTPU] = FC_CNT_TUNNEL_GTPU,
     [FC_TUNNEL_TEREDO] = FC_CNT_TUNNEL_TEREDO,
     [FC_TUNNEL_MPLS_UDP] = FC_CNT_TUNNEL_MPLS_UDP,
+    [FC_TUNNEL_VXLAN_GPE] = FC_CNT_TUNNEL_VXLAN_GPE,
 };
 
 void fc_decap_config_default(struct fc_decap_config *cfg)
@@ -235,7 +237,8 @@ static int add_port(struct fc_decap_config *cfg, const char *item, char *err, si
     }
     int t = fc_tunnel_type_by_name(name);
     if (t < 0 || !fc_tunnel_type_is_udp((enum fc_tunnel_type)t)) {
-        snprintf(err, errlen, "'%s' is not a UDP tunnel type (vxlan, geneve, gtpu, teredo, mpls_udp)",
+        snprintf(err, errlen, "'%s' is not a UDP tunnel type (vxlan, vxlan_gpe, geneve, gtpu, teredo, "
+                 "mpls_udp)",
                  name);
         return -1;
     }

@@ -22,7 +22,7 @@ struct fc_decap_config {
 };
 
 /* Depth FC_DEFAULT_TUNNEL_DEPTH, every type on, the IANA ports: VXLAN 4789,
- * Geneve 6081, GTP-U 2152, Teredo 3544, MPLS over UDP 6635. */
+ * VXLAN-GPE 4790, Geneve 6081, GTP-U 2152, Teredo 3544, MPLS over UDP 6635. */
 void fc_decap_config_default(struct fc_decap_config *cfg);
 
 /* --decap-off: a comma-separated list of type names switched off;
@@ -94,6 +94,9 @@ bool fc_parse_erspan(struct fc_counters *cnt, const struct fc_packet *p, uint32_
                      struct fc_tunnel_inner *inner);
 bool fc_parse_vxlan(struct fc_counters *cnt, const struct fc_packet *p, uint32_t off,
                     uint32_t len, struct fc_tunnel_layer *layer, struct fc_tunnel_inner *inner);
+bool fc_parse_vxlan_gpe(struct fc_counters *cnt, const struct fc_packet *p, uint32_t off,
+                        uint32_t len, struct fc_tunnel_layer *layer,
+                        struct fc_tunnel_inner *inner);
 bool fc_parse_geneve(struct fc_counters *cnt, const struct fc_packet *p, uint32_t off,
                      uint32_t len, struct fc_tunnel_layer *layer, struct fc_tunnel_inner *inner);
 bool fc_parse_gtpu(struct fc_counters *cnt, const struct fc_packet *p, uint32_t off,

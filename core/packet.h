@@ -88,6 +88,7 @@ enum fc_tunnel_type {
     FC_TUNNEL_GTPU,
     FC_TUNNEL_TEREDO,
     FC_TUNNEL_MPLS_UDP,
+    FC_TUNNEL_VXLAN_GPE,
     FC_TUNNEL_TYPE_COUNT
 };
 

@@ -56,7 +56,7 @@ const struct fc_option fc_options_table[] = {
         "tunnel layers decapsulated around one packet, at most 8 (default 4)"),
     OPT("decap_off", 0, FC_OPT_STRING, decap_off, "LIST",
         "tunnel types not decapsulated: ip_in_ip, gre, erspan, vxlan, geneve, gtpu, teredo, "
-        "mpls_udp"),
+        "mpls_udp, vxlan_gpe"),
     OPT("tunnel_ports", 0, FC_OPT_STRING, tunnel_ports, "LIST",
         "more UDP ports of a tunnel type, as TYPE=PORT,... (vxlan=8472)"),
     OPT("tunnel_flows", 0, FC_OPT_BOOL, tunnel_flows, NULL,

@@ -21,6 +21,7 @@ inside), cross-checked with tshark (the README there lists tshark's view).
   by the layers' community_id, nested layers each in their own outer flow.
 * Options: --no-decap, --decap-off, --tunnel-ports, --tunnel-depth.
 """
+import hashlib
 import json
 import os
 import unittest
@@ -223,6 +224,30 @@ class CraftedTunnels(WorkdirCase):
         self.assertEqual([len(r["tunnel"] or []) for r in gres], [0, 1, 2, 3, 4])
         for depth, rec in enumerate(gres[1:], 1):
             self.assertEqual(rec["tunnel"][-1]["community_id"], gres[depth - 1]["community_id"])
+
+    def test_http_in_gre_erspan_vxlan_gpe(self):
+        """Arkime's session of encap/gre-erspan-vxlan-http: GRE, ERSPAN II (session
+        20), then VXLAN-GPE (UDP 4790, next protocol Ethernet; Arkime's
+        "vxlan-gpe") around an HTTP exchange. Its http fields: statuscode 200,
+        serverVersion 1.1, uri "/Hello", and the response body (sha256 of "Hi
+        Andy!", 8 bytes). The request line is "GET /Hello Arkime HTTP/1.0":
+        Arkime and tshark cut the URI at the first space, flowcase takes all up
+        to the version (docs/http.md), so its uri starts with Arkime's."""
+        with open(os.path.join(DATA, "corpus", "encap", "gre-erspan-vxlan-http.expected.arkime.json"),
+                  encoding="utf-8") as f:
+            body = json.load(f)["sessions3"][0]["body"]
+        run = convert(os.path.join(DATA, "corpus", "encap", "gre-erspan-vxlan-http.pcap"),
+                      self.work.sub("gev"))
+        (rec,) = [r for r in run.records if r["http"]]
+        self.assertEqual([(t["type"], t["id"], t["dst_port"]) for t in rec["tunnel"]],
+                         [("erspan", 20, None), ("vxlan_gpe", 0, 4790)])
+        self.assertIn("vxlan-gpe", body["protocol"])
+        (tx,) = rec["http"]
+        self.assertEqual([tx["status"]], body["http"]["statuscode"])
+        self.assertEqual([tx["response_version"]], body["http"]["serverVersion"])
+        self.assertTrue(tx["uri"].startswith(body["http"]["uri"][0]))
+        self.assertEqual(tx["response_body_len"], len("Hi Andy!"))
+        self.assertEqual(hashlib.sha256(b"Hi Andy!").hexdigest(), body["http"]["sha256"][0])
 
     def test_decapsulation_options(self):
         run = self.run_file("vxlan-two-tenants.pcap", "--no-decap")

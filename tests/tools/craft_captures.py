@@ -571,7 +571,7 @@ class Cap:
                 if p.flow != f.label:
                     continue
                 st[p.d][0] += 1
-                st[p.d][1] += p.iplen
+                st[p.d][1] += getattr(p, "flow_bytes", p.iplen)
                 st["l2"][p.d] += p.wire_len()
                 if p.ts is not None:
                     st["first"] = p.ts if st["first"] is None else min(st["first"], p.ts)
@@ -1607,12 +1607,18 @@ def d_frag(name, six):
     fr = frags6 if six else frags4
     f1 = fr(c, s, 17, d1, 0xA1 if not six else 0xA1A1A1A1, sizes)
     f2 = fr(c, s, 17, d2, 0xA2 if not six else 0xA2A2A2A2, sizes)
+    # A flow's bytes count a rebuilt datagram's IP length once (one header, no
+    # fragment header), with the fragment that completes it; the packets count
+    # every fragment.
+    whole = (40 if six else 20) + 8 + 1000
     for i, p in enumerate(f1):
-        cap.add(T(ms=i), eth_ip(p, "c"), p, "inorder", "f")
+        pk = cap.add(T(ms=i), eth_ip(p, "c"), p, "inorder", "f")
+        pk.flow_bytes = whole if i == len(f1) - 1 else 0
     rep = ip(s, c, 17, udp(s, c, 9000, 43800, text(8, b"ok")), ident=0x77)
     cap.add(T(ms=10), eth_ip(rep, "s"), rep, "inorder", "r")
     for i, k in enumerate((1, 2, 0)):
-        cap.add(T(sec=1, ms=i), eth_ip(f2[k], "c"), f2[k], "outoforder", "f")
+        pk = cap.add(T(sec=1, ms=i), eth_ip(f2[k], "c"), f2[k], "outoforder", "f")
+        pk.flow_bytes = whole if i == 2 else 0
     cap.flow("inorder", 17, c, 43800, s, 9000)
     cap.flow("outoforder", 17, c, 43801, s, 9000)
     cap.data = pcap_file(cap.pkts, LINKTYPE_ETHERNET)
@@ -1628,11 +1634,11 @@ def d_frag(name, six):
         "offset 0 (the fragment with the UDP header comes last)."
         % (cl(c), cl(s), hdr, "0xa1a1a1a1" if six else "0x00a1", lens[0], lens[1], lens[2],
            cl(s), cl(c), cl(c), cl(s), "0xa2a2a2a2" if six else "0x00a2"))
-    cap.expect = ("Every fragment counts as one packet of its UDP flow; ports come from the first "
-                  "fragment (offset 0), so for datagram 2 the two earlier fragments must be "
-                  "attributed once the first fragment is seen (or by reassembly). The flow's first "
-                  "packet time for datagram 2 is that of the first-arriving fragment "
-                  "(03:04:06.000).")
+    cap.expect = ("Every fragment counts as one packet of its UDP flow, whose bytes count the "
+                  "rebuilt datagram's IP length once (%d); ports come from the first fragment "
+                  "(offset 0), so for datagram 2 the two earlier fragments are attributed by "
+                  "reassembly. The flow's first packet time for datagram 2 is that of the "
+                  "first-arriving fragment (03:04:06.000)." % whole)
     return cap
 
 
