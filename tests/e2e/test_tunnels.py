@@ -123,6 +123,17 @@ class CraftedTunnels(WorkdirCase):
         self.assertFalse(any(tx.get("rcode") is not None
                              for r in run.records for tx in r.get("dns") or []))
 
+    def test_first_fragment_of_only_the_udp_header(self):
+        # RFC 1858's tiny fragment lacks transport bytes that matter (TCP's flags
+        # lie at byte 13: 16 needed); a UDP header is all of UDP's 8, so a first
+        # fragment of just the header is not tiny (the unit tests cover TCP), and
+        # the datagram is rebuilt and read (test_every_crafted_capture).
+        for v in ("v4", "v6"):
+            with self.subTest(version=v):
+                run = self.run_file(f"frag-{v}-tiny-first.pcap")
+                self.assertEqual(run.counter("fragments.tiny_first"), 0)
+                self.assertEqual(run.counter("fragments.reassembled"), 1)
+
     def test_incomplete_datagrams_count_their_frames(self):
         for v in ("v4", "v6"):
             with self.subTest(version=v):
