@@ -19,6 +19,7 @@
 #include "core/dissect.h"
 #include "core/dns-msg.h"
 #include "core/dns-tx.h"
+#include "core/dns-waiting.h"
 #include "core/limits.h"
 
 /* TCP framing of one direction. */
@@ -39,6 +40,8 @@ struct dns_state {
     struct fc_dns_record *recs;
     uint32_t nrec, rec_cap;
     uint32_t emitted_tx, emitted_rec; /* what the last record reported */
+    uint64_t first;                   /* number of txs[0] in the flow (reported before it) */
+    struct fc_dns_waiting waiting;    /* the queries waiting, by id */
     struct framing side[2];
 };
 
@@ -223,31 +226,44 @@ static struct fc_dns_tx *new_tx(struct dns_state *st, const struct fc_l7_ctx *ct
     return tx;
 }
 
+struct answer {
+    struct dns_state *st;
+    const struct fc_dns_msg *m;
+};
+
+/* Does the response answer query number n: the same question, when the
+ * response repeats it (the id matched already)? */
+static bool answers(void *arg, uint64_t n)
+{
+    const struct answer *a = arg;
+    const struct fc_dns_tx *tx = &a->st->txs[n - a->st->first];
+    const struct fc_dns_msg *m = a->m;
+    if (!m->has_question)
+        return true;
+    const char *q = fc_text_arena_get(&tx->arena, tx->query_text);
+    return tx->has_question && tx->qtype == m->q.qtype && tx->qclass == m->q.qclass &&
+           strcasecmp(q, m->q.name) == 0;
+}
+
 /* The oldest waiting query the response answers, or NULL. */
 static struct fc_dns_tx *waiting_query(struct dns_state *st, const struct fc_dns_msg *m)
 {
-    for (uint32_t i = 0; i < st->ntx; i++) {
-        struct fc_dns_tx *tx = &st->txs[i];
-        if (!tx->has_query || tx->has_response || tx->id != m->h.id)
-            continue;
-        if (!m->has_question)
-            return tx;
-        const char *q = fc_text_arena_get(&tx->arena, tx->query_text);
-        if (tx->has_question && tx->qtype == m->q.qtype && tx->qclass == m->q.qclass &&
-            strcasecmp(q, m->q.name) == 0)
-            return tx;
-    }
-    return NULL;
+    struct answer a = { st, m };
+    uint64_t n = fc_dns_waiting_take(&st->waiting, m->h.id, st->first, answers, &a);
+    return n == UINT64_MAX ? NULL : &st->txs[n - st->first];
 }
 
 static void query(struct dns_state *st, const struct fc_l7_ctx *ctx, const struct fc_dns_msg *m)
 {
     fc_count(ctx->cnt, FC_CNT_DNS_QUERIES);
     struct fc_dns_tx *tx = new_tx(st, ctx, m);
-    if (tx) {
-        tx->has_query = true;
-        tx->query_ts = ctx->ts;
-    }
+    if (!tx)
+        return;
+    tx->has_query = true;
+    tx->query_ts = ctx->ts;
+    uint64_t n = st->first + (uint64_t)(tx - st->txs);
+    if (fc_dns_waiting_add(&st->waiting, m->h.id, n) != FC_DNS_WAITING_ADDED)
+        fc_count(ctx->cnt, FC_CNT_DNS_WAITING_FORGOTTEN);
 }
 
 /* A response: its records were appended from first_rec on. */
@@ -381,6 +397,7 @@ static void dns_exported(void *state)
         free(st->recs[i].arena.p);
     st->ntx -= k;
     st->nrec -= nr;
+    st->first += k;
     if (st->ntx) /* (the arrays may not exist yet) */
         memmove(st->txs, st->txs + k, st->ntx * sizeof *st->txs);
     if (st->nrec)
@@ -398,6 +415,7 @@ static void dns_release(void *state)
     dns_exported(st);
     free(st->txs);
     free(st->recs);
+    fc_dns_waiting_free(&st->waiting);
     for (unsigned dir = 0; dir < 2; dir++)
         free(st->side[dir].msg);
 }

@@ -5,7 +5,8 @@
  * with its Community ID, so that an error joins the flow it reports on.
  * One error flow (a router's port-unreachables to a host, say) may quote
  * many flows: each distinct one is an item, with the number of messages
- * that quoted it.
+ * that quoted it. The items are found again by their binary tuple through
+ * a small hash index, so a flood of errors costs a few steps per message.
  */
 #include <arpa/inet.h>
 #include <stdlib.h>
@@ -18,14 +19,25 @@
 #include "core/icmp-quote.h"
 #include "core/limits.h"
 
+/* A quoted flow's tuple as the packet gave it: the index's key. */
+struct tuple {
+    uint8_t src[16];
+    uint8_t dst[16];
+    uint16_t sport, dport;
+    uint8_t ip_version, proto, has_ports, pad;
+};
+
 struct icmp_state {
     struct fc_icmp_info info;
     bool seen;     /* info holds the first message */
     bool reported; /* info went out in an earlier record */
     bool v6;
     struct fc_icmp_quoted *quoted; /* not yet reported, first seen first */
+    struct tuple *tuples;          /* theirs, in the same order */
     uint32_t nquoted, cap;
     uint32_t emitted;
+    uint32_t *index;               /* open addressing: item number + 1, 0 when free */
+    uint32_t index_cap;            /* a power of two, at least twice nquoted */
 };
 
 static enum fc_probe icmp_probe(const struct fc_probe_ctx *pc, const uint8_t *p, size_t len)
@@ -71,11 +83,74 @@ static void quoted_key(const struct fc_icmp_quote *q, struct fc_icmp_quoted *out
     fc_community_id(&t, 0, out->community_id);
 }
 
-static bool same_flow(const struct fc_icmp_quoted *a, const struct fc_icmp_quoted *b)
+static struct tuple tuple_of(const struct fc_icmp_quote *q)
 {
-    return a->proto == b->proto && a->has_ports == b->has_ports &&
-           a->src_port == b->src_port && a->dst_port == b->dst_port &&
-           strcmp(a->src_ip, b->src_ip) == 0 && strcmp(a->dst_ip, b->dst_ip) == 0;
+    struct tuple t;
+    memset(&t, 0, sizeof t);
+    unsigned n = q->ip_version == 4 ? 4 : 16;
+    memcpy(t.src, q->src, n);
+    memcpy(t.dst, q->dst, n);
+    t.sport = q->has_ports ? q->sport : 0;
+    t.dport = q->has_ports ? q->dport : 0;
+    t.ip_version = q->ip_version;
+    t.proto = q->proto;
+    t.has_ports = q->has_ports;
+    return t;
+}
+
+static uint32_t tuple_hash(const struct tuple *t)
+{
+    const uint8_t *b = (const uint8_t *)t;
+    uint32_t h = 2166136261u; /* FNV-1a */
+    for (size_t i = 0; i < sizeof *t; i++)
+        h = (h ^ b[i]) * 16777619u;
+    return h;
+}
+
+/* The index slot of t: where it is, or the free slot where it would go. */
+static uint32_t slot_of(const struct icmp_state *st, const struct tuple *t)
+{
+    uint32_t mask = st->index_cap - 1;
+    uint32_t i = tuple_hash(t) & mask;
+    while (st->index[i] && memcmp(&st->tuples[st->index[i] - 1], t, sizeof *t) != 0)
+        i = (i + 1) & mask;
+    return i;
+}
+
+/* Indexes the items held anew (their numbers changed, or the index grew). */
+static void rebuild(struct icmp_state *st)
+{
+    memset(st->index, 0, st->index_cap * sizeof *st->index);
+    for (uint32_t k = 0; k < st->nquoted; k++)
+        st->index[slot_of(st, &st->tuples[k])] = k + 1;
+}
+
+static bool grow_index(struct icmp_state *st)
+{
+    uint32_t cap = st->index_cap ? st->index_cap * 2 : 8;
+    uint32_t *index = calloc(cap, sizeof *index);
+    if (!index)
+        return false;
+    free(st->index);
+    st->index = index;
+    st->index_cap = cap;
+    rebuild(st);
+    return true;
+}
+
+static bool grow_items(struct icmp_state *st)
+{
+    uint32_t cap = st->cap ? st->cap * 2 : 2;
+    struct fc_icmp_quoted *quoted = realloc(st->quoted, cap * sizeof *quoted);
+    if (quoted)
+        st->quoted = quoted;
+    struct tuple *tuples = quoted ? realloc(st->tuples, cap * sizeof *tuples) : NULL;
+    if (tuples)
+        st->tuples = tuples;
+    if (!quoted || !tuples)
+        return false;
+    st->cap = cap;
+    return true;
 }
 
 static void quote(struct icmp_state *st, const struct fc_l7_ctx *ctx, const uint8_t *p,
@@ -86,31 +161,23 @@ static void quote(struct icmp_state *st, const struct fc_l7_ctx *ctx, const uint
         fc_count(ctx->cnt, FC_CNT_ICMP_NO_QUOTE);
         return;
     }
-    struct fc_icmp_quoted key;
-    quoted_key(&q, &key);
-    for (uint32_t i = 0; i < st->nquoted; i++) {
-        if (same_flow(&st->quoted[i], &key)) {
-            st->quoted[i].messages++;
-            return;
-        }
+    struct tuple t = tuple_of(&q);
+    uint32_t slot = st->index ? slot_of(st, &t) : 0;
+    if (st->index && st->index[slot]) {
+        st->quoted[st->index[slot] - 1].messages++;
+        return;
     }
-    if (st->nquoted >= FC_ICMP_MAX_QUOTED) {
+    if (st->nquoted >= FC_ICMP_MAX_QUOTED || (st->nquoted == st->cap && !grow_items(st)) ||
+        ((st->nquoted + 1) * 2 > st->index_cap && !grow_index(st))) {
         fc_count(ctx->cnt, FC_CNT_ICMP_QUOTED_DROPPED);
         return;
     }
-    if (st->nquoted == st->cap) {
-        uint32_t cap = st->cap ? st->cap * 2 : 2;
-        struct fc_icmp_quoted *grown = realloc(st->quoted, cap * sizeof *grown);
-        if (!grown) {
-            fc_count(ctx->cnt, FC_CNT_ICMP_QUOTED_DROPPED);
-            return;
-        }
-        st->quoted = grown;
-        st->cap = cap;
-    }
-    key.messages = 1;
-    key.first_ts = ctx->ts;
-    st->quoted[st->nquoted++] = key;
+    struct fc_icmp_quoted *item = &st->quoted[st->nquoted];
+    quoted_key(&q, item);
+    item->messages = 1;
+    item->first_ts = ctx->ts;
+    st->tuples[st->nquoted] = t;
+    st->index[slot_of(st, &t)] = ++st->nquoted;
 }
 
 static void icmp_data(void *state, const struct fc_l7_ctx *ctx, unsigned dir, const uint8_t *p,
@@ -144,14 +211,21 @@ static void icmp_exported(void *state)
     struct icmp_state *st = state;
     st->reported |= st->seen;
     st->nquoted -= st->emitted;
-    if (st->nquoted) /* (the array may not exist yet) */
+    if (st->nquoted) { /* (the arrays may not exist yet) */
         memmove(st->quoted, st->quoted + st->emitted, st->nquoted * sizeof *st->quoted);
+        memmove(st->tuples, st->tuples + st->emitted, st->nquoted * sizeof *st->tuples);
+    }
+    if (st->emitted && st->index)
+        rebuild(st);
     st->emitted = 0;
 }
 
 static void icmp_release(void *state)
 {
-    free(((struct icmp_state *)state)->quoted);
+    struct icmp_state *st = state;
+    free(st->quoted);
+    free(st->tuples);
+    free(st->index);
 }
 
 #define ICMP_DISSECTOR(proto_, init_)                                                 \

@@ -25,6 +25,8 @@ from fclib import (WorkdirCase, arkime_sessions, canon_ip, convert, corpus, rfc3
                    suricata_verify_checks, tshark_fields, zeek_log)
 from test_tls import inputs
 
+TOOLS = os.path.join(os.path.dirname(__file__), "..", "tools")
+
 CAPTURES = ["dns/dns-tcp.pcap", "dns/dns-txt-multiple.pcap", "dns/dns-wiresharkrepo.pcap",
             "dns/nxdomain-soa.pcap", "http/wikipedia-keepalive.pcap",
             "formats/rawip6-linktype229.pcap", "misc/mixed-1kxun.pcap"]
@@ -378,8 +380,35 @@ class DnsCrafted(WorkdirCase):
         self.assertEqual(self.summary(run)[0], [(0x5300, "odd-port.example", True, True),
                                                 (0, "203.0.113.7")])
 
+    def test_same_id_flood(self):
+        """5,000 queries of one socket with the same id and names, then their
+        responses in order: 16 queries wait per id, older ones are forgotten
+        (counted, left unanswered), so each response costs a few steps instead of
+        a scan of all the flow's queries; the last 16 are paired."""
+        sys.path.insert(0, TOOLS)
+        import craft_dns
+        from craft_http import pcap
+        x = craft_dns.Udp("10.9.0.1", 40000, "10.9.0.53", 53)
+        names = [f"q{i}.example" for i in range(5000)]
+        for n in names:
+            x.send("c", craft_dns.message(7, craft_dns.QUERY, [(n, craft_dns.A)]), gap_ms=0)
+        for n in names:
+            x.send("s", craft_dns.message(7, craft_dns.RESPONSE, [(n, craft_dns.A)]), gap_ms=0)
+        path = self.work.sub("flood.pcap")
+        with open(path, "wb") as f:
+            f.write(pcap(x.packets))
+        run = convert(path, self.work.sub("flood"))
+        (record,) = run.records
+        dns = run.stats["counters"]["l7"]["dns"]
+        self.assertEqual((dns["queries"], dns["responses"], dns["waiting_forgotten"],
+                          dns["unsolicited"], dns["unanswered"]), (5000, 5000, 4984, 4984, 4984))
+        paired = [tx["query"] for tx in record["dns"]
+                  if tx["query_time"] is not None and tx["response_time"] is not None]
+        self.assertEqual(paired, names[-16:])
+        self.assertEqual(len(record["dns"]), 5000 + 4984)
+
     def test_captures_current(self):
-        tool = os.path.join(os.path.dirname(__file__), "..", "tools", "craft_dns.py")
+        tool = os.path.join(TOOLS, "craft_dns.py")
         self.assertEqual(subprocess.run([sys.executable, tool, "--check"]).returncode, 0)
 
 

@@ -18,6 +18,9 @@ import unittest
 from fclib import WorkdirCase, convert, corpus, section_csv, tshark_fields
 
 
+TOOLS = os.path.join(os.path.dirname(__file__), "..", "tools")
+
+
 def crafted_icmp(name):
     return os.path.join(os.environ["FC_TEST_DATA"], "crafted-icmp", name)
 
@@ -46,6 +49,33 @@ class IcmpCrafted(WorkdirCase):
                     self.assertEqual(q["community_id"], by_key[key])
                     checked += 1
         return checked
+
+    def test_error_flood(self):
+        """A router's 20,000 port-unreachables for 5,000 distinct probes (each
+        quoted 4 times): the first 4,096 quoted flows are items (each with its 4
+        messages, found again through the index), the others counted as dropped."""
+        sys.path.insert(0, TOOLS)
+        from craft_captures import icmp4, ipv4, udp
+        from craft_http import pcap
+        import craft_icmp
+        x = craft_icmp.Timeline()
+        probes = [ipv4("10.8.0.1", "10.8.0.9", 17, udp("10.8.0.1", "10.8.0.9", 20000 + i, 33434, b"p"))
+                  for i in range(5000)]
+        for _ in range(4):
+            for probe in probes:
+                x.add(ipv4("10.8.0.9", "10.8.0.1", 1, icmp4(3, 3, bytes(4), probe[:28])), "s",
+                      gap_ms=0)
+        os.makedirs(self.work.sub("in"), exist_ok=True)
+        path = os.path.join(self.work.sub("in"), "icmp-flood.pcap")
+        with open(path, "wb") as f:
+            f.write(pcap(x.packets))
+        run = self.convert(path)
+        (record,) = run.records
+        quoted = record["icmp_quoted"]
+        self.assertEqual(len(quoted), 4096)
+        self.assertEqual([q["src_port"] for q in quoted], list(range(20000, 20000 + 4096)))
+        self.assertTrue(all(q["messages"] == 4 for q in quoted))
+        self.assertEqual(run.counter("l7.icmp.quoted_dropped"), 4 * (5000 - 4096))
 
     def test_v4(self):
         run = self.convert(crafted_icmp("icmp-errors-v4.pcap"))

@@ -23,6 +23,7 @@ int main(void)
     srunner_add_suite(sr, make_dtls_record_suite());
     srunner_add_suite(sr, make_icmp_quote_suite());
     srunner_add_suite(sr, make_dns_msg_suite());
+    srunner_add_suite(sr, make_dns_waiting_suite());
     srunner_add_suite(sr, make_dhcp_msg_suite());
     srunner_add_suite(sr, make_quic_initial_suite());
     srunner_add_suite(sr, make_smb2_msg_suite());

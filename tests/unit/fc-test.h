@@ -11,6 +11,7 @@ Suite *make_cursor_suite(void);
 Suite *make_decode_suite(void);
 Suite *make_dhcp_msg_suite(void);
 Suite *make_dns_msg_suite(void);
+Suite *make_dns_waiting_suite(void);
 Suite *make_dtls_record_suite(void);
 Suite *make_flow_table_suite(void);
 Suite *make_icmp_quote_suite(void);
