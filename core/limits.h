@@ -28,7 +28,8 @@
 
 /* Tunnel layers decapsulated around one packet (GRE in VXLAN in GTP-U
  * ...): the configurable depth's ceiling. Real stacks have two or three;
- * the default depth is 4, as Suricata's decoder recursion guard. */
+ * the default depth of 4 leaves one spare and stops a nesting attack (a
+ * GRE loop) after a few headers. */
 #define FC_MAX_TUNNEL_DEPTH 8
 #define FC_DEFAULT_TUNNEL_DEPTH 4
 
