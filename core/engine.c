@@ -48,6 +48,18 @@ static bool decode_from_ip(struct fc_engine *e, struct fc_packet *p)
     return true;
 }
 
+/* A datagram given up incomplete (timed out, or evicted to make room):
+ * its fragments count, as one packet, in the flow their lowest-offset
+ * fragment names. */
+static void given_up(void *arg, struct fc_packet *p)
+{
+    struct fc_engine *e = arg;
+    if (decode_from_ip(e, p))
+        to_flow_table(e, p);
+    else
+        fc_count(&e->counters, FC_CNT_IPFRAG_REBUILT_MALFORMED);
+}
+
 /* A packet decoded down to its transport header: its tunnels are
  * decapsulated and its fragments reassembled, as deep as they nest (each
  * reassembled datagram goes through here again), then it counts in the
@@ -64,7 +76,7 @@ static void process(struct fc_engine *e, struct fc_packet *p)
         return;
     }
     struct fc_packet *whole;
-    switch (fc_ip_reasm_packet(e->reasm, p, &whole)) {
+    switch (fc_ip_reasm_packet(e->reasm, p, &whole, given_up, e)) {
     case FC_REASM_HELD:
         return;
     case FC_REASM_PASS:
@@ -78,17 +90,6 @@ static void process(struct fc_engine *e, struct fc_packet *p)
         fc_ip_reasm_release(e->reasm, whole);
         return;
     }
-}
-
-/* A datagram given up incomplete: its fragments count, as one packet, in
- * the flow their lowest-offset fragment names. */
-static void given_up(void *arg, struct fc_packet *p)
-{
-    struct fc_engine *e = arg;
-    if (decode_from_ip(e, p))
-        to_flow_table(e, p);
-    else
-        fc_count(&e->counters, FC_CNT_IPFRAG_REBUILT_MALFORMED);
 }
 
 int fc_engine_init(struct fc_engine *e, const struct fc_engine_config *cfg, fc_record_sink sink,

@@ -605,6 +605,31 @@ static void forget(struct fc_ip_reasm *r, struct datagram *d)
     free_datagram(r, d);
 }
 
+static void give_up(struct fc_ip_reasm *r, struct datagram *d, fc_reasm_emit emit, void *arg);
+
+/* Makes room when a limit is reached: the oldest datagram other than keep
+ * (an abandoned one first) is given up early, as Linux evicts its oldest
+ * fragment queues, so that a flood of fragments that never complete
+ * cannot stop reassembly until they time out. False when none is left. */
+static bool evict_oldest(struct fc_ip_reasm *r, const struct datagram *keep, fc_reasm_emit emit,
+                         void *arg)
+{
+    struct fc_dqueue *q = r->abandoned.head ? &r->abandoned : &r->pending;
+    struct fc_dlink *l = q->head;
+    if (l && fc_container_of(l, struct datagram, link) == keep)
+        l = l->next;
+    if (!l)
+        return false;
+    struct datagram *d = fc_container_of(l, struct datagram, link);
+    if (q == &r->pending)
+        unhash(r, d);
+    fc_dqueue_remove(q, l);
+    fc_count(r->cnt, FC_CNT_IPFRAG_EVICTED);
+    r->cnt->v[FC_CNT_IPFRAG_EVICTED_FRAMES] += d->frames;
+    give_up(r, d, emit, arg);
+    return true;
+}
+
 static enum fc_reasm_result abandon(struct fc_ip_reasm *r, struct datagram *d)
 {
     unhash(r, d);
@@ -614,7 +639,7 @@ static enum fc_reasm_result abandon(struct fc_ip_reasm *r, struct datagram *d)
 }
 
 enum fc_reasm_result fc_ip_reasm_packet(struct fc_ip_reasm *r, const struct fc_packet *p,
-                                        struct fc_packet **out)
+                                        struct fc_packet **out, fc_reasm_emit emit, void *arg)
 {
     *out = NULL;
     fc_count(r->cnt, FC_CNT_IPFRAG_SEEN);
@@ -652,10 +677,15 @@ enum fc_reasm_result fc_ip_reasm_packet(struct fc_ip_reasm *r, const struct fc_p
     bool new_low = !view->has_low || f.off < view->low_off;
     uint32_t cap;
     uint64_t extra = mem_needed(r, view, &f, &o, new_low, &cap);
-    if (r->bytes + extra > r->lim.max_bytes)
-        return pass(r, FC_CNT_IPFRAG_MEMCAP);
-    if (!d && !(d = add_datagram(r, &k, h, p->ts)))
-        return pass(r, FC_CNT_IPFRAG_MEMCAP);
+    while (r->bytes + extra > r->lim.max_bytes) {
+        if (!evict_oldest(r, d, emit, arg))
+            return pass(r, FC_CNT_IPFRAG_MEMCAP);
+        extra = mem_needed(r, view, &f, &o, new_low, &cap);
+    }
+    while (!d && !(d = add_datagram(r, &k, h, p->ts))) {
+        if (!evict_oldest(r, NULL, emit, arg))
+            return pass(r, FC_CNT_IPFRAG_MEMCAP);
+    }
     if (!reserve(r, d, cap, extra)) {
         if (d->frames == 0)
             forget(r, d);

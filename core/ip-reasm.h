@@ -33,10 +33,13 @@
  * fragments never change a held datagram. Reasons: cut short by the snap
  * length, no data or a non-last length not a multiple of 8, a datagram
  * past 65535 bytes, an end that disagrees with the known end (RFC 791's
- * and Linux's "corrupted" cases), the memory or datagram limit reached (the
- * NEW fragment is passed: simpler and deterministic, nothing held is
- * evicted), FC_FRAG_MAX_PER_DATAGRAM fragments already held for the
- * datagram. Atomic fragments (offset 0 without "more fragments", RFC 6946)
+ * and Linux's "corrupted" cases), FC_FRAG_MAX_PER_DATAGRAM fragments
+ * already held for the datagram, or a datagram that alone exceeds the
+ * memory limit. When the memory or datagram limit is reached otherwise,
+ * the oldest pending datagrams are given up (emitted, counted as
+ * fragments.evicted) until the new fragment fits, as Linux evicts its
+ * oldest fragment queues: a flood of fragments that never complete then
+ * cannot stop reassembly until it times out. Atomic fragments (offset 0 without "more fragments", RFC 6946)
  * must be processed as unfragmented: the caller does not give them; if it
  * does they are passed and counted.
  *
@@ -84,6 +87,9 @@ struct fc_ip_reasm *fc_ip_reasm_create(const struct fc_reasm_limits *lim,
  * first) and rebuilt datagrams not released. */
 void fc_ip_reasm_destroy(struct fc_ip_reasm *r);
 
+/* Receives a datagram given up: see fc_ip_reasm_expire. */
+typedef void (*fc_reasm_emit)(void *arg, struct fc_packet *p);
+
 enum fc_reasm_result {
     FC_REASM_HELD,     /* kept; nothing to do now */
     FC_REASM_COMPLETE, /* *out is the rebuilt datagram */
@@ -92,7 +98,10 @@ enum fc_reasm_result {
 
 /*
  * p: a decoded packet with p->ip.fragment set (and not atomic). The
- * fragment's bytes are copied (p may be reused after the call).
+ * fragment's bytes are copied (p may be reused after the call). Datagrams
+ * evicted to make room go to emit(arg, ...) first, each as
+ * fc_ip_reasm_expire gives up a datagram; this emit must not call back
+ * into the reassembler.
  *
  * On COMPLETE, *out is a packet owned by the reassembler, valid until
  * fc_ip_reasm_release(r, *out); several may be alive at once (a datagram
@@ -113,7 +122,7 @@ enum fc_reasm_result {
  * arrive). The ip and l4 views are zeroed: the caller decodes data.
  */
 enum fc_reasm_result fc_ip_reasm_packet(struct fc_ip_reasm *r, const struct fc_packet *p,
-                                        struct fc_packet **out);
+                                        struct fc_packet **out, fc_reasm_emit emit, void *arg);
 void fc_ip_reasm_release(struct fc_ip_reasm *r, struct fc_packet *out);
 
 /*
@@ -132,7 +141,6 @@ void fc_ip_reasm_release(struct fc_ip_reasm *r, struct fc_packet *out);
  * during the call only. The datagram is unlinked before emit() runs, so
  * emit() may call fc_ip_reasm_packet.
  */
-typedef void (*fc_reasm_emit)(void *arg, struct fc_packet *p);
 void fc_ip_reasm_expire(struct fc_ip_reasm *r, fc_time now, fc_reasm_emit emit, void *arg);
 void fc_ip_reasm_flush(struct fc_ip_reasm *r, fc_reasm_emit emit, void *arg);
 

@@ -146,6 +146,15 @@ static struct fc_ip_reasm *make(uint64_t bytes, uint32_t datagrams)
 /* Decodes raw as LINKTYPE_RAW at ts and feeds it; the fragment's record
  * number is `number`. The raw bytes are overwritten afterwards to check
  * that the reassembler copied them. */
+/* Frames of the datagrams evicted to make room (fc_ip_reasm_packet's emit). */
+static uint64_t evicted_frames;
+
+static void count_evicted(void *arg, struct fc_packet *p)
+{
+    (void)arg;
+    evicted_frames += p->frames;
+}
+
 static enum fc_reasm_result feed(struct fc_ip_reasm *r, struct raw *raw, fc_time ts,
                                  uint64_t number, struct fc_packet **out)
 {
@@ -165,7 +174,7 @@ static enum fc_reasm_result feed(struct fc_ip_reasm *r, struct raw *raw, fc_time
                                             : fc_decode_ipv4(&dc, &p, 0, 0);
     ck_assert_int_eq(v, FC_VERDICT_IP);
     ck_assert_msg(p.ip.fragment, "not a fragment: %u bytes", raw->len);
-    enum fc_reasm_result res = fc_ip_reasm_packet(r, &p, out);
+    enum fc_reasm_result res = fc_ip_reasm_packet(r, &p, out, count_evicted, NULL);
     memset(raw->b, 0xee, sizeof raw->b);
     return res;
 }
@@ -461,34 +470,44 @@ START_TEST(tiny_first_fragment_counted)
 }
 END_TEST
 
-START_TEST(memcap_and_datagram_limit_pass)
+START_TEST(limits_evict_the_oldest)
 {
-    /* 600 bytes: two datagrams' buffers fit, a third does not. */
+    /* 600 bytes: two datagrams' buffers fit; the third evicts the oldest. */
     struct fc_ip_reasm *r = make(600, 0);
     struct fc_packet *out = NULL;
     struct raw f;
+    evicted_frames = 0;
     for (uint16_t id = 1; id <= 3; id++) {
         f = v4frag(id, 17, 1, 0, 16, 1, -1);
-        ck_assert_int_eq(feed(r, &f, SEC, id, &out), id < 3 ? FC_REASM_HELD : FC_REASM_PASS);
+        ck_assert_int_eq(feed(r, &f, SEC, id, &out), FC_REASM_HELD);
     }
-    ck_assert_uint_eq(cnt.v[FC_CNT_IPFRAG_MEMCAP], 1);
+    ck_assert_uint_eq(cnt.v[FC_CNT_IPFRAG_EVICTED], 1);
+    ck_assert_uint_eq(cnt.v[FC_CNT_IPFRAG_EVICTED_FRAMES], 1);
+    ck_assert_uint_eq(evicted_frames, 1);
+    ck_assert_uint_eq(cnt.v[FC_CNT_IPFRAG_MEMCAP], 0);
     ck_assert_uint_gt(cnt.v[FC_CNT_IPFRAG_PEAK_BYTES], 0);
     ck_assert_uint_le(cnt.v[FC_CNT_IPFRAG_PEAK_BYTES], 600);
-    /* Completing one frees its memory for the third. */
-    f = v4frag(1, 17, 1, 16, 24, 0, -1);
+    /* The newest completes. */
+    f = v4frag(3, 17, 1, 16, 24, 0, -1);
     ck_assert_int_eq(feed(r, &f, SEC, 4, &out), FC_REASM_COMPLETE);
-    expect_v4(out, 1, 1, PAYLOAD);
+    expect_v4(out, 3, 1, PAYLOAD);
     fc_ip_reasm_release(r, out);
-    f = v4frag(3, 17, 1, 0, 16, 1, -1);
-    ck_assert_int_eq(feed(r, &f, SEC, 5, &out), FC_REASM_HELD);
     fc_ip_reasm_destroy(r);
 
+    /* A datagram alone larger than the limit is passed: nothing to evict. */
+    r = make(30, 0);
+    f = v4frag(1, 17, 1, 0, 16, 1, -1);
+    ck_assert_int_eq(feed(r, &f, SEC, 1, &out), FC_REASM_PASS);
+    ck_assert_uint_eq(cnt.v[FC_CNT_IPFRAG_MEMCAP], 1);
+    fc_ip_reasm_destroy(r);
+
+    /* The datagram limit evicts the same way. */
     r = make(0, 2);
     for (uint16_t id = 1; id <= 3; id++) {
         struct raw g = v6frag(id, 1, 0, 16, 1, -1);
-        ck_assert_int_eq(feed(r, &g, SEC, id, &out), id < 3 ? FC_REASM_HELD : FC_REASM_PASS);
+        ck_assert_int_eq(feed(r, &g, SEC, id, &out), FC_REASM_HELD);
     }
-    ck_assert_uint_eq(cnt.v[FC_CNT_IPFRAG_MEMCAP], 1);
+    ck_assert_uint_eq(cnt.v[FC_CNT_IPFRAG_EVICTED], 1);
     fc_ip_reasm_destroy(r);
 }
 END_TEST
@@ -603,7 +622,7 @@ START_TEST(truncated_at_every_length)
             if (v != FC_VERDICT_IP || !p.ip.fragment)
                 continue;
             struct fc_packet *out = NULL;
-            ck_assert_int_eq(fc_ip_reasm_packet(r, &p, &out), FC_REASM_PASS);
+            ck_assert_int_eq(fc_ip_reasm_packet(r, &p, &out, count_evicted, NULL), FC_REASM_PASS);
             truncated++;
         }
         ck_assert_uint_gt(truncated, 0);
@@ -632,7 +651,7 @@ START_TEST(atomic_fragment_passed)
     ck_assert_uint_eq(p.ip.proto, 17);
     /* ... and the reassembler, given one anyway, passes it. */
     p.ip.fragment = true;
-    ck_assert_int_eq(fc_ip_reasm_packet(r, &p, &out), FC_REASM_PASS);
+    ck_assert_int_eq(fc_ip_reasm_packet(r, &p, &out, count_evicted, NULL), FC_REASM_PASS);
     ck_assert_uint_eq(cnt.v[FC_CNT_IPFRAG_ATOMIC], 1);
     fc_ip_reasm_destroy(r);
 }
@@ -656,7 +675,7 @@ START_TEST(key_separates_vlans_and_tunnels)
         p.l2.vlan_tags = which == 1;
         p.l2.vlan[0] = which == 1 ? 100 : 0;
         p.tun.key = which == 2 ? 0x1234 : 0;
-        ck_assert_int_eq(fc_ip_reasm_packet(r, &p, &out), FC_REASM_HELD);
+        ck_assert_int_eq(fc_ip_reasm_packet(r, &p, &out, count_evicted, NULL), FC_REASM_HELD);
     }
     ck_assert_uint_eq(cnt.v[FC_CNT_IPFRAG_DUPLICATE], 0);
     struct emitted e = { 0 };
@@ -742,28 +761,30 @@ static void count_emitted(void *arg, struct fc_packet *p)
     (*(uint64_t *)arg) += p->frames;
 }
 
-/* 100k first fragments of distinct datagrams, 64 pending at most. */
+/* 100k first fragments of distinct datagrams, 64 pending at most: each
+ * one beyond evicts the oldest, every one is given up exactly once. */
 START_TEST(flood_is_bounded)
 {
     struct fc_ip_reasm *r = make(1 << 20, 64);
     uint64_t given_up = 0;
-    unsigned held = 0, passed = 0;
+    unsigned held = 0;
+    evicted_frames = 0;
     for (uint32_t i = 0; i < 100000; i++) {
         fc_time ts = (fc_time)(i / 1000) * SEC;
         fc_ip_reasm_expire(r, ts, count_emitted, &given_up);
         struct raw f = v6frag(i, 1, 0, 16, 1, -1);
         struct fc_packet *out = NULL;
-        enum fc_reasm_result res = feed(r, &f, ts, i, &out);
-        held += res == FC_REASM_HELD;
-        passed += res == FC_REASM_PASS;
+        held += feed(r, &f, ts, i, &out) == FC_REASM_HELD;
     }
     fc_ip_reasm_flush(r, count_emitted, &given_up);
-    ck_assert_uint_eq(held + passed, 100000);
-    ck_assert_uint_eq(given_up, held);
-    ck_assert_uint_eq(cnt.v[FC_CNT_IPFRAG_MEMCAP], passed);
-    ck_assert_uint_eq(cnt.v[FC_CNT_IPFRAG_TIMEOUT], held);
-    /* 64 per 30 s window of 30,000 fragments: 4 windows, 64 each. */
-    ck_assert_uint_eq(held, 4 * 64);
+    ck_assert_uint_eq(held, 100000);
+    ck_assert_uint_eq(given_up + evicted_frames, 100000);
+    ck_assert_uint_eq(cnt.v[FC_CNT_IPFRAG_EVICTED] + cnt.v[FC_CNT_IPFRAG_TIMEOUT], 100000);
+    ck_assert_uint_eq(cnt.v[FC_CNT_IPFRAG_EVICTED], evicted_frames);
+    ck_assert_uint_eq(cnt.v[FC_CNT_IPFRAG_MEMCAP], 0);
+    /* The last 64 remain for the flush; 1,000 per second never reach the
+     * 30 s timeout before 64 newer ones evict them. */
+    ck_assert_uint_eq(cnt.v[FC_CNT_IPFRAG_TIMEOUT], 64);
     ck_assert_uint_le(cnt.v[FC_CNT_IPFRAG_PEAK_BYTES], 1 << 20);
     fc_ip_reasm_destroy(r);
 }
@@ -811,7 +832,7 @@ static void read_capture(const char *name, struct corpus_result *res)
         if (fc_decode_packet(&dc, &p) != FC_VERDICT_IP || !p.ip.fragment)
             continue;
         struct fc_packet *out = NULL;
-        if (fc_ip_reasm_packet(r, &p, &out) != FC_REASM_COMPLETE)
+        if (fc_ip_reasm_packet(r, &p, &out, count_evicted, NULL) != FC_REASM_COMPLETE)
             continue;
         ck_assert_uint_lt(res->complete, 16);
         struct fc_counters oc;
@@ -888,7 +909,7 @@ Suite *make_ip_reasm_suite(void)
     tcase_add_test(tc, v6_overlap_drops_datagram);
     tcase_add_test(tc, incomplete_given_up);
     tcase_add_test(tc, tiny_first_fragment_counted);
-    tcase_add_test(tc, memcap_and_datagram_limit_pass);
+    tcase_add_test(tc, limits_evict_the_oldest);
     tcase_add_test(tc, too_big_passed);
     tcase_add_test(tc, bad_lengths_and_inconsistent_ends);
     tcase_add_test(tc, truncated_at_every_length);
