@@ -3,7 +3,6 @@
 
 #include <string.h>
 
-#include "core/cursor.h"
 #include "core/decode.h"
 
 static void to_flow_table(struct fc_engine *e, struct fc_packet *p)
@@ -33,16 +32,9 @@ static void to_outer_flow(struct fc_engine *e, const struct fc_packet *p,
  * False when its headers are invalid (counted by the decoders). */
 static bool decode_from_ip(struct fc_engine *e, struct fc_packet *p)
 {
-    struct fc_cursor c = fc_cursor_make(p->data, p->caplen);
-    uint8_t version = fc_get_u8(&c) >> 4;
     memset(&p->ip, 0, sizeof p->ip);
     memset(&p->l4, 0, sizeof p->l4);
-    enum fc_verdict v = FC_VERDICT_MALFORMED;
-    if (version == 4)
-        v = fc_decode_ipv4(&e->counters, p, 0, 0);
-    else if (version == 6)
-        v = fc_decode_ipv6(&e->counters, p, 0, 0);
-    if (v != FC_VERDICT_IP)
+    if (fc_decode_raw(&e->counters, p, 0, 0) != FC_VERDICT_IP)
         return false;
     fc_decode_transport(&e->counters, p);
     return true;
