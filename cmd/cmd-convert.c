@@ -22,6 +22,7 @@
 #include "core/engine.h"
 #include "formats/case-reader.h"
 #include "formats/config-yaml.h"
+#include "formats/flow-index.h"
 #include "formats/manifest.h"
 #include "formats/uap-yaml.h"
 #include "formats/path.h"
@@ -53,6 +54,9 @@ struct convert {
     struct output_file files[MAX_WRITERS];
     unsigned nwriters;
     unsigned nfiles; /* outputs written, for the manifest */
+    struct fc_index_writer *index; /* flows.index, unless --no-index */
+    struct output_file index_file;
+    bool index_written;
     struct fc_row row;
     bool write_failed;
     struct fc_diag diag;
@@ -80,9 +84,17 @@ static int make_dirs(const char *path)
     return rc;
 }
 
+static void spill(void *arg, struct fc_packet_list *l)
+{
+    struct convert *cv = arg;
+    fc_index_spill(cv->index, l);
+}
+
 static void sink(void *arg, const struct fc_flow_record *r)
 {
     struct convert *cv = arg;
+    if (cv->index)
+        fc_index_add(cv->index, r);
     fc_row_from_record(&cv->row, r, fc_case_captures(cv->inputs));
     for (unsigned i = 0; i < cv->nwriters; i++) {
         if (!cv->write_failed && cv->writers[i]->ops->write(cv->writers[i], &cv->row) != 0) {
@@ -94,6 +106,39 @@ static void sink(void *arg, const struct fc_flow_record *r)
     }
 }
 
+/* Creates output `name` under its temporary name. */
+static FILE *create_output(struct convert *cv, struct output_file *file, const char *name)
+{
+    file->name = name;
+    file->final_path = fc_path_join(cv->opt.output, name);
+    size_t n = file->final_path ? strlen(file->final_path) + 8 : 0;
+    file->temp_path = n ? malloc(n) : NULL;
+    if (!file->temp_path)
+        return NULL;
+    snprintf(file->temp_path, n, "%s.part", file->final_path);
+    FILE *out = fopen(file->temp_path, "wb");
+    if (!out)
+        fprintf(stderr, "flowcase: error: cannot create %s: %s\n", file->temp_path,
+                strerror(errno));
+    return out;
+}
+
+/* Renames a complete output to its final name. */
+static int finish_output(struct output_file *file)
+{
+    if (rename(file->temp_path, file->final_path) == 0)
+        return 0;
+    fprintf(stderr, "flowcase: error: cannot rename %s: %s\n", file->temp_path, strerror(errno));
+    return -1;
+}
+
+static void free_output(struct output_file *file)
+{
+    free(file->final_path);
+    free(file->temp_path);
+    file->final_path = file->temp_path = NULL;
+}
+
 /* Opens `name` (stdout with -o -) and its writer: open(), or the CSV
  * writer of section s when s is given. */
 static int open_writer(struct convert *cv, const char *name,
@@ -101,21 +146,8 @@ static int open_writer(struct convert *cv, const char *name,
 {
     FILE *out = stdout;
     struct output_file *file = &cv->files[cv->nwriters];
-    file->name = name;
-    if (!cv->to_stdout) {
-        file->final_path = fc_path_join(cv->opt.output, name);
-        size_t n = strlen(file->final_path) + 8;
-        file->temp_path = malloc(n);
-        if (!file->final_path || !file->temp_path)
-            return -1;
-        snprintf(file->temp_path, n, "%s.part", file->final_path);
-        out = fopen(file->temp_path, "wb");
-        if (!out) {
-            fprintf(stderr, "flowcase: error: cannot create %s: %s\n", file->temp_path,
-                    strerror(errno));
-            return -1;
-        }
-    }
+    if (!cv->to_stdout && !(out = create_output(cv, file, name)))
+        return -1;
     struct fc_writer *w = s ? fc_section_csv_writer_open(out, !cv->to_stdout, s)
                             : open(out, !cv->to_stdout);
     if (!w) {
@@ -149,7 +181,59 @@ static int open_outputs(struct convert *cv)
     if ((cv->formats & FC_FORMAT_IPFIX) &&
         open_writer(cv, "flows.ipfix", fc_ipfix_writer_open, NULL))
         return -1;
+    if (cv->opt.index && !cv->to_stdout) {
+        FILE *f = create_output(cv, &cv->index_file, "flows.index");
+        if (!f || !(cv->index = fc_index_writer_open(f))) {
+            if (f)
+                fclose(f);
+            return -1;
+        }
+    }
     return 0;
+}
+
+/* The index's capture table: each capture stream by its provenance index,
+ * named by its input and its place among that input's captures. */
+static struct fc_index_capture *index_captures(struct fc_case *k, uint32_t *n)
+{
+    const struct fc_capture_table *t = fc_case_captures(k);
+    struct fc_index_capture *out = calloc(t->n + 1, sizeof *out);
+    for (size_t c = 0; out && c < t->n; c++) {
+        const struct fc_capture_info *ci = t->items[c];
+        for (size_t i = 0; i < fc_case_ninputs(k); i++) {
+            const struct fc_input_info *in = fc_case_input(k, i);
+            for (size_t j = 0; j < in->ncaptures; j++) {
+                if (in->captures[j] == ci)
+                    out[c] = (struct fc_index_capture){ (uint32_t)i, (uint32_t)j, ci->packets,
+                                                        ci->contexts, ci->ncontexts,
+                                                        ci->contexts_overflow };
+            }
+        }
+    }
+    *n = (uint32_t)t->n;
+    return out;
+}
+
+/* Completes flows.index, after every record was written. */
+static int close_index(struct convert *cv, bool complete)
+{
+    if (!cv->index) {
+        free_output(&cv->index_file);
+        return 0;
+    }
+    uint32_t n = 0;
+    struct fc_index_capture *captures = index_captures(cv->inputs, &n);
+    int rc = captures ? fc_index_writer_close(cv->index, captures, n) : -1;
+    cv->index = NULL;
+    free(captures);
+    if (rc != 0)
+        fprintf(stderr, "flowcase: error: cannot write %s: %s\n", cv->index_file.final_path,
+                strerror(errno));
+    if (rc == 0 && complete)
+        rc = finish_output(&cv->index_file);
+    cv->index_written = rc == 0 && complete;
+    free_output(&cv->index_file);
+    return rc;
 }
 
 /* Closes every writer; renames complete outputs to their final names. */
@@ -163,15 +247,12 @@ static int close_outputs(struct convert *cv, bool complete)
                     file->final_path ? file->final_path : "standard output", strerror(errno));
             rc = -1;
         }
-        if (file->temp_path && complete && rc == 0 && rename(file->temp_path, file->final_path)) {
-            fprintf(stderr, "flowcase: error: cannot rename %s: %s\n", file->temp_path,
-                    strerror(errno));
+        if (file->temp_path && complete && rc == 0 && finish_output(file) != 0)
             rc = -1;
-        }
-        free(file->final_path);
-        free(file->temp_path);
-        file->final_path = file->temp_path = NULL;
+        free_output(file);
     }
+    if (close_index(cv, complete && rc == 0) != 0)
+        rc = -1;
     cv->nfiles = cv->nwriters;
     cv->nwriters = 0;
     return rc;
@@ -351,10 +432,12 @@ static int write_stats(struct convert *cv)
 
 static int write_manifest(struct convert *cv, int status)
 {
-    const char *outputs[MAX_WRITERS + 1];
+    const char *outputs[MAX_WRITERS + 2];
     size_t noutputs = 0;
     for (unsigned i = 0; i < cv->nfiles; i++)
         outputs[noutputs++] = cv->files[i].name;
+    if (cv->index_written)
+        outputs[noutputs++] = "flows.index";
     outputs[noutputs++] = "stats.json";
     size_t ninputs = fc_case_ninputs(cv->inputs);
     struct fc_input_info **inputs = calloc(ninputs + 1, sizeof *inputs);
@@ -407,6 +490,8 @@ static int run(struct convert *cv)
                            .memcap = cv->opt.reasm_memcap },
                 .ua = cv->ua,
             },
+            .packet_lists = cv->opt.index && !cv->to_stdout,
+            .spill = spill,
         },
         .vlan_in_key = cv->opt.vlan_key,
         .filter = cv->filter,

@@ -9,9 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "cmd/cli.h"
+#include "cmd/case-manifest.h"
 #include "cmd/commands.h"
 #include "formats/path.h"
 #include "formats/sha256.h"
@@ -29,29 +29,6 @@ static void usage(FILE *out)
                  "'flowcase convert -o DIR') and reports each as ok, changed or missing.\n\n"
                  "exit status: 0 all match; 1 a file is missing or changed; 2 the manifest\n"
                  "cannot be read.\n");
-}
-
-static bool exists(const char *path)
-{
-    struct stat st;
-    return stat(path, &st) == 0;
-}
-
-/* Where an input is now: its absolute path at conversion, else its path
- * as given, from the conversion's working directory, else from here. */
-static char *locate_input(json_t *input, const char *workdir)
-{
-    const char *abs = json_string_value(json_object_get(input, "absolute_path"));
-    const char *path = json_string_value(json_object_get(input, "path"));
-    if (abs && exists(abs))
-        return strdup(abs);
-    if (path && path[0] != '/' && workdir) {
-        char *p = fc_path_join(workdir, path);
-        if (p && exists(p))
-            return p;
-        free(p);
-    }
-    return path ? strdup(path) : NULL;
 }
 
 /* Compares one file with its recorded size and SHA-256. */
@@ -95,26 +72,21 @@ int fc_cmd_verify(int argc, char **argv)
         return FC_EXIT_USAGE;
     }
     const char *dir = argv[1];
-    char *manifest_path = fc_path_join(dir, "manifest.json");
-    json_error_t jerr;
-    json_t *m = manifest_path ? json_load_file(manifest_path, 0, &jerr) : NULL;
-    json_t *inputs = json_object_get(m, "inputs");
-    json_t *outputs = json_object_get(m, "outputs");
-    if (!json_is_array(inputs) || !json_is_array(outputs)) {
-        fprintf(stderr, "flowcase verify: %s: %s\n", manifest_path ? manifest_path : dir,
-                m ? "not a flowcase manifest" : jerr.text);
-        json_decref(m);
-        free(manifest_path);
+    char err[1024];
+    json_t *m = fc_case_manifest_load(dir, err, sizeof err);
+    if (!m) {
+        fprintf(stderr, "flowcase verify: %s\n", err);
         return FC_EXIT_USAGE;
     }
-    const char *workdir = json_string_value(json_object_get(m, "working_directory"));
+    json_t *inputs = json_object_get(m, "inputs");
+    json_t *outputs = json_object_get(m, "outputs");
     struct tally t = { 0 };
     size_t i;
     json_t *entry;
     json_array_foreach(inputs, i, entry)
     {
         const char *shown = json_string_value(json_object_get(entry, "path"));
-        char *path = locate_input(entry, workdir);
+        char *path = fc_case_manifest_locate(m, entry);
         check_file("input", shown ? shown : "?", path, entry, &t);
         free(path);
     }
@@ -128,6 +100,5 @@ int fc_cmd_verify(int argc, char **argv)
     printf("%u ok, %u missing or changed, %u not hashed when converted\n", t.ok, t.bad,
            t.unhashed);
     json_decref(m);
-    free(manifest_path);
     return t.bad ? FC_EXIT_FAILURE : FC_EXIT_OK;
 }

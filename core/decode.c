@@ -15,6 +15,7 @@ enum fc_verdict fc_decode_packet(struct fc_counters *cnt, struct fc_packet *p)
     p->frames = 1;
     p->first_ts = p->ts;
     p->first_where = p->where;
+    p->frame_where = NULL;
     p->outer_of = 0;
 
     enum fc_verdict v;

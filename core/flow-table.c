@@ -43,6 +43,7 @@ struct flow {
     struct fc_tunnel_item *tunnel; /* the first packet's tunnel layers; NULL outside tunnels */
     uint8_t ntunnel;
     uint8_t outer_of; /* the tunnel type it carries, when it is a tunnel's outer flow */
+    struct fc_packet_list packets; /* when the table keeps packet lists */
     struct fc_flow_record rec;
 };
 
@@ -104,8 +105,10 @@ void fc_flow_table_destroy(struct fc_flow_table *t)
     if (!t)
         return;
     for (uint64_t i = 0; i < t->nbuckets; i++) {
-        for (struct flow *f = t->buckets[i]; f; f = f->hash_next)
+        for (struct flow *f = t->buckets[i]; f; f = f->hash_next) {
             free(f->tunnel);
+            fc_packet_list_free(&f->packets);
+        }
     }
     fc_pool_destroy(&t->pool);
     fc_l7_destroy(&t->l7);
@@ -222,7 +225,9 @@ static void export_record(struct fc_flow_table *t, struct flow *f, enum fc_end_r
         f->rec.l7[FC_SECTION_TUNNEL] = (struct fc_l7_items){ true, f->ntunnel, f->tunnel };
     assign_ids(t, &f->rec);
     count_record(t->cnt, &f->rec);
+    f->rec.packets = t->cfg.packet_lists ? &f->packets : NULL;
     t->sink(t->sink_arg, &f->rec);
+    fc_packet_list_reset(&f->packets, true);
     if (f->l7)
         fc_l7_exported(&t->l7, &f->l7, last);
     f->rec.app = NULL;
@@ -239,6 +244,7 @@ static void end_flow(struct fc_flow_table *t, struct flow *f, enum fc_end_reason
         pp = &(*pp)->hash_next;
     *pp = f->hash_next;
     free(f->tunnel);
+    fc_packet_list_free(&f->packets);
     fc_pool_put(&t->pool, f);
     t->alive--;
 }
@@ -358,6 +364,20 @@ static void account(struct fc_flow_record *r, unsigned dir, const struct fc_pack
         d->ttl_max = p->ip.ttl;
 }
 
+/* Adds the places of p's frames to the flow's packet list. */
+static void note_places(struct fc_flow_table *t, struct flow *f, unsigned dir,
+                        const struct fc_packet *p)
+{
+    if (p->frames > 1 && p->frame_where) {
+        for (uint32_t i = 0; i < p->frames; i++)
+            fc_packet_list_add(&f->packets, &p->frame_where[i], dir);
+    } else {
+        fc_packet_list_add(&f->packets, &p->where, dir);
+    }
+    if (f->packets.len >= FC_PACKET_LIST_PART && t->cfg.spill)
+        t->cfg.spill(t->sink_arg, &f->packets);
+}
+
 /* Decides whether the packet still belongs to the flow's current record;
  * ends or splits the record when it does not. Returns the flow to account
  * the packet to, or NULL when a new flow must be created. */
@@ -397,6 +417,8 @@ void fc_flow_table_packet(struct fc_flow_table *t, const struct fc_packet *p,
     }
     unsigned dir = sender_end == f->rec.src_end ? 0 : 1;
     account(&f->rec, dir, p);
+    if (t->cfg.packet_lists)
+        note_places(t, f, dir, p);
     if (p->outer_of) {
         /* A tunnel's outer packet: its payload is dissected in the inner flow. */
         f->outer_of = p->outer_of;

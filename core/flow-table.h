@@ -10,6 +10,7 @@
 #include "core/counters.h"
 #include "core/flow.h"
 #include "core/l7.h"
+#include "core/packet-list.h"
 
 struct fc_flow_table_config {
     uint64_t max_flows;
@@ -17,6 +18,11 @@ struct fc_flow_table_config {
     fc_time active_timeout;
     fc_time tcp_close_grace;
     struct fc_l7_config l7;
+    /* Keep each record's packet list (for the flow index). A list that
+     * reaches FC_PACKET_LIST_PART bytes is handed to spill, with the sink's
+     * argument, to be written out and emptied. */
+    bool packet_lists;
+    void (*spill)(void *arg, struct fc_packet_list *l);
 };
 
 /* Receives each ended record; the record is only valid during the call. */

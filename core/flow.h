@@ -12,6 +12,8 @@
 #include "core/l7-items.h"
 #include "core/packet.h"
 
+struct fc_packet_list;
+
 struct fc_flow_key {
     uint8_t addr[2][16];              /* [0] is the lower (address, port) endpoint */
     uint16_t port[2];                 /* ICMP: the Community ID type/code mapping */
@@ -89,6 +91,8 @@ struct fc_flow_record {
     /* Filled at export. */
     char flow_id[FC_FLOW_ID_HEX + 1];
     char community_id[FC_COMMUNITY_ID_LEN + 1]; /* empty when ports are unknown */
+    /* The record's packets, when the table keeps packet lists; else NULL. */
+    struct fc_packet_list *packets;
 };
 
 /* The record's endpoints, oriented. */

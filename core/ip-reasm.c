@@ -94,6 +94,9 @@ struct datagram {
     uint32_t nh_rel;  /* IPv6: frag_nh_off relative to the IP header */
     uint32_t overhead;/* of the offset-0 fragment, see struct frag */
     bool seen_off8;   /* a fragment at offset 8 was held (RFC 3128) */
+    struct fc_provenance *frame_where; /* every frame's place, in arrival order */
+    uint32_t nplaces; /* == frames unless memory ran out */
+    uint32_t frame_cap;
     uint8_t *buf;
     uint32_t buf_len;
     uint32_t buf_cap;
@@ -105,6 +108,7 @@ struct datagram {
 struct output {
     struct fc_packet pkt;
     struct output *next_spare;
+    struct fc_provenance *frame_where; /* the datagram's, taken over */
     uint8_t data[FC_IP_REASM_MAX_PACKET];
 };
 
@@ -176,6 +180,7 @@ static void free_datagram(struct fc_ip_reasm *r, struct datagram *d)
         fc_pool_put(&r->pieces, pc);
     }
     free(d->buf);
+    free(d->frame_where);
     r->bytes -= d->mem;
     fc_pool_put(&r->datagrams, d);
 }
@@ -198,6 +203,7 @@ void fc_ip_reasm_destroy(struct fc_ip_reasm *r)
     while (r->spare) {
         struct output *o = r->spare;
         r->spare = o->next_spare;
+        free(o->frame_where);
         free(o);
     }
     fc_pool_destroy(&r->datagrams);
@@ -376,11 +382,12 @@ static uint32_t grown_cap(const struct fc_ip_reasm *r, const struct datagram *d,
 /* Extra memory the fragment would take: 0 when it adds nothing. */
 static uint64_t mem_needed(const struct fc_ip_reasm *r, const struct datagram *d,
                            const struct frag *f, const struct overlap *o, bool new_low,
-                           uint32_t *cap)
+                           uint32_t frames, uint32_t *cap)
 {
     uint32_t need = d->buf_len + o->new_bytes + (new_low ? f->hdr_len : 0);
     *cap = grown_cap(r, d, need);
-    return (uint64_t)(*cap - d->buf_cap) + (uint64_t)o->gaps * sizeof(struct piece);
+    return (uint64_t)(*cap - d->buf_cap) + (uint64_t)o->gaps * sizeof(struct piece) +
+           (uint64_t)frames * sizeof(struct fc_provenance);
 }
 
 static uint32_t append(struct datagram *d, const uint8_t *bytes, uint32_t n)
@@ -441,10 +448,40 @@ static void set_low(struct datagram *d, const struct frag *f, const struct fc_pa
     d->low.interface = p->interface;
 }
 
-/* Accounts for a fragment that contributed (stored or duplicate). */
-static void add_frame(struct datagram *d, const struct frag *f, const struct fc_packet *p)
+static uint32_t frames_of(const struct fc_packet *p)
 {
-    uint32_t frames = p->frames ? p->frames : 1;
+    return p->frames ? p->frames : 1;
+}
+
+/* Appends the places of p's frames (a rebuilt outer datagram has several)
+ * to the datagram's list; counted against the memory limit by mem_needed. */
+static void add_frame_places(struct fc_ip_reasm *r, struct datagram *d, const struct fc_packet *p)
+{
+    uint32_t n = frames_of(p);
+    const struct fc_provenance *from = n > 1 && p->frame_where ? p->frame_where : &p->where;
+    if (from == &p->where)
+        n = 1;
+    if (d->frame_cap - d->nplaces < n) {
+        uint64_t cap = (uint64_t)d->frame_cap * 2 + n;
+        struct fc_provenance *grown =
+            cap <= UINT32_MAX ? realloc(d->frame_where, cap * sizeof *grown) : NULL;
+        if (!grown) {
+            fc_count(r->cnt, FC_CNT_IPFRAG_PLACES_LOST);
+            return;
+        }
+        d->frame_where = grown;
+        d->frame_cap = (uint32_t)cap;
+    }
+    memcpy(d->frame_where + d->nplaces, from, n * sizeof *from);
+    d->nplaces += n;
+}
+
+/* Accounts for a fragment that contributed (stored or duplicate). */
+static void add_frame(struct fc_ip_reasm *r, struct datagram *d, const struct frag *f,
+                      const struct fc_packet *p)
+{
+    add_frame_places(r, d, p);
+    uint32_t frames = frames_of(p);
     fc_time first = p->frames ? p->first_ts : p->ts;
     if (d->frames == 0 || first < d->first_ts) {
         d->first_ts = first;
@@ -473,8 +510,8 @@ static struct output *get_output(struct fc_ip_reasm *r)
     struct output *o = r->spare;
     if (o)
         r->spare = o->next_spare;
-    else
-        o = malloc(sizeof *o);
+    else if ((o = malloc(sizeof *o)))
+        o->frame_where = NULL;
     if (o)
         memset(&o->pkt, 0, sizeof o->pkt);
     return o;
@@ -489,8 +526,13 @@ void fc_ip_reasm_release(struct fc_ip_reasm *r, struct fc_packet *out)
     r->spare = o;
 }
 
-static void fill_origin(struct fc_packet *p, const struct datagram *d)
+static void fill_origin(struct output *o, struct datagram *d)
 {
+    struct fc_packet *p = &o->pkt;
+    free(o->frame_where); /* a spare's, from its last use */
+    o->frame_where = d->frame_where;
+    d->frame_where = NULL;
+    p->frame_where = d->frames > 1 && d->nplaces == d->frames ? o->frame_where : NULL;
     p->where = d->last_where;
     p->first_where = d->first_where;
     p->l2 = d->low.l2;
@@ -557,7 +599,7 @@ static struct fc_packet *rebuild(struct fc_ip_reasm *r, struct datagram *d, fc_t
         return NULL;
     uint32_t hlen = rebuild_header(d, o->data);
     copy_payload(d, o->data + hlen, 0, d->end);
-    fill_origin(&o->pkt, d);
+    fill_origin(o, d);
     o->pkt.data = o->data;
     o->pkt.caplen = hlen + d->end;
     o->pkt.ts = ts;
@@ -676,11 +718,11 @@ enum fc_reasm_result fc_ip_reasm_packet(struct fc_ip_reasm *r, const struct fc_p
 
     bool new_low = !view->has_low || f.off < view->low_off;
     uint32_t cap;
-    uint64_t extra = mem_needed(r, view, &f, &o, new_low, &cap);
+    uint64_t extra = mem_needed(r, view, &f, &o, new_low, frames_of(p), &cap);
     while (r->bytes + extra > r->lim.max_bytes) {
         if (!evict_oldest(r, d, emit, arg))
             return pass(r, FC_CNT_IPFRAG_MEMCAP);
-        extra = mem_needed(r, view, &f, &o, new_low, &cap);
+        extra = mem_needed(r, view, &f, &o, new_low, frames_of(p), &cap);
     }
     while (!d && !(d = add_datagram(r, &k, h, p->ts))) {
         if (!evict_oldest(r, NULL, emit, arg))
@@ -696,7 +738,7 @@ enum fc_reasm_result fc_ip_reasm_packet(struct fc_ip_reasm *r, const struct fc_p
     insert(r, d, &f);
     if (new_low)
         set_low(d, &f, p);
-    add_frame(d, &f, p);
+    add_frame(r, d, &f, p);
     if (!d->end_known || d->covered != d->end)
         return FC_REASM_HELD;
     *out = rebuild(r, d, p->ts);
@@ -714,7 +756,7 @@ static void give_up(struct fc_ip_reasm *r, struct datagram *d, fc_reasm_emit emi
     if (o) {
         memcpy(o->data, d->buf + d->hdr_pos, d->hdr_len);
         copy_payload(d, o->data + d->hdr_len, d->low_off, d->low_off + d->low_len);
-        fill_origin(&o->pkt, d);
+        fill_origin(o, d);
         o->pkt.data = o->data;
         o->pkt.caplen = d->hdr_len + d->low_len;
         o->pkt.ts = d->last_ts;

@@ -128,6 +128,9 @@ struct fc_packet {
     uint32_t frames;
     fc_time first_ts;
     struct fc_provenance first_where; /* that earliest frame; `where` is the latest */
+    /* frames > 1: every frame's place, in the order they arrived (the
+     * flow's packet list names them all); NULL otherwise. */
+    const struct fc_provenance *frame_where;
     /* Set when the packet counts in the outer flow of a tunnel it carries
      * (--tunnel-flows, or a tunnel not decapsulated): the tunnel's enum
      * fc_tunnel_type. */

@@ -69,3 +69,61 @@ void fc_format_seconds(fc_time ns, char *out, size_t size)
         exp++;
     snprintf(out, size, "%.*se%s%s", (int)(e - tmp), tmp, negative ? "-" : "", exp);
 }
+
+/* Howard Hinnant's days_from_civil: the inverse of civil_from_days. */
+static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    unsigned yoe = (unsigned)(y - era * 400);
+    unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + (int64_t)doe - 719468;
+}
+
+/* Digits and an optional fraction of up to 9 digits: "12", "12.5". */
+static bool parse_fraction(const char **s, int64_t *ns)
+{
+    *ns = 0;
+    if (**s != '.')
+        return true;
+    (*s)++;
+    int digits = 0;
+    for (; **s >= '0' && **s <= '9'; (*s)++, digits++) {
+        if (digits == 9)
+            return false;
+        *ns = *ns * 10 + (**s - '0');
+    }
+    for (int i = digits; i < 9; i++)
+        *ns *= 10;
+    return digits > 0;
+}
+
+bool fc_parse_time(const char *s, fc_time *out)
+{
+    int y, mo, d, h, mi, sec, used = 0;
+    int64_t frac;
+    if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &sec, &used) == 6 &&
+        used == 19) {
+        const char *p = s + used;
+        if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60 ||
+            !parse_fraction(&p, &frac) || (strcmp(p, "Z") != 0 && strcmp(p, "+00:00") != 0))
+            return false;
+        int64_t days = days_from_civil(y, (unsigned)mo, (unsigned)d);
+        *out = ((days * 24 + h) * 60 + mi) * 60 * FC_NS_PER_SEC + (int64_t)sec * FC_NS_PER_SEC + frac;
+        return true;
+    }
+    const char *p = s;
+    int64_t whole = 0;
+    if (*p < '0' || *p > '9')
+        return false;
+    for (; *p >= '0' && *p <= '9'; p++) {
+        if (whole > INT64_MAX / FC_NS_PER_SEC / 10)
+            return false;
+        whole = whole * 10 + (*p - '0');
+    }
+    if (!parse_fraction(&p, &frac) || *p != '\0')
+        return false;
+    *out = whole * FC_NS_PER_SEC + frac;
+    return true;
+}

@@ -170,8 +170,11 @@ struct fc_case *fc_case_open(char *const *paths, size_t npaths, struct fc_diag *
         goto fail;
     for (size_t i = 0; i < k->ninputs; i++) {
         struct stat st;
-        if (stat(k->inputs[i].path, &st) == 0)
+        if (stat(k->inputs[i].path, &st) == 0) {
             k->total_bytes += (uint64_t)st.st_size;
+            k->inputs[i].mtime = fc_stat_mtime(&st);
+            k->inputs[i].has_mtime = true;
+        }
         k->first_ts[i] = fc_source_first_time(&k->inputs[i]);
         k->order[i] = i;
     }

@@ -112,10 +112,31 @@ bool fc_input_damaged(const struct fc_input_info *in)
     return false;
 }
 
+void fc_capture_info_note_context(struct fc_capture_info *ci, uint64_t offset)
+{
+    if (ci->contexts_overflow)
+        return;
+    uint32_t n = ci->ncontexts;
+    if (n == FC_MAX_CONTEXTS) {
+        ci->contexts_overflow = true;
+        return;
+    }
+    if ((n & (n - 1)) == 0) { /* 0, 1, 2, 4 ...: grow to the next power of two */
+        uint64_t *grown = realloc(ci->contexts, (n ? 2 * n : 1) * sizeof *grown);
+        if (!grown) {
+            ci->contexts_overflow = true;
+            return;
+        }
+        ci->contexts = grown;
+    }
+    ci->contexts[ci->ncontexts++] = offset;
+}
+
 void fc_input_info_free(struct fc_input_info *in)
 {
     for (size_t i = 0; i < in->ncaptures; i++) {
         struct fc_capture_info *ci = in->captures[i];
+        free(ci->contexts);
         fc_diag_log_free(&ci->log);
         free(ci->member);
         free(ci->compression);

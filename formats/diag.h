@@ -63,6 +63,12 @@ struct fc_capture_info {
     unsigned nlinktypes;
     uint64_t if_drops;     /* drops the capturing interfaces reported (pcapng ISB) */
     uint64_t out_of_order; /* packets older than the one before them in this stream */
+    /* Offsets of the pcapng blocks a packet's meaning depends on (section
+     * headers, interface descriptions), for the flow index; incomplete
+     * when past FC_MAX_CONTEXTS. */
+    uint64_t *contexts;
+    uint32_t ncontexts;
+    bool contexts_overflow;
     struct fc_diag_log log;
 };
 
@@ -72,6 +78,8 @@ struct fc_input_info {
     char *path;        /* as given, or as found under a given directory */
     bool named;        /* given on the command line itself */
     uint64_t size;     /* bytes as stored */
+    fc_time mtime;     /* last modification, when the case was opened */
+    bool has_mtime;
     bool hashed;
     uint8_t sha256[FC_SHA256_LEN]; /* of the file as stored, from the reading pass */
     char *container;   /* "tar", "zip", "7zip", "cpio", or NULL */
@@ -111,6 +119,9 @@ static inline bool fc_diag_log_damaged(const struct fc_diag_log *log)
 
 struct fc_capture_info *fc_capture_info_new(struct fc_input_info *in, const char *member);
 void fc_capture_info_note_linktype(struct fc_capture_info *ci, uint32_t linktype);
+
+#define FC_MAX_CONTEXTS 65536u
+void fc_capture_info_note_context(struct fc_capture_info *ci, uint64_t offset);
 
 /* True when the input or any of its capture streams is damaged. */
 bool fc_input_damaged(const struct fc_input_info *in);

@@ -111,6 +111,41 @@ bool fc_capture_next(struct fc_capture *c, struct fc_packet *p)
     return true;
 }
 
+bool fc_capture_interface(const struct fc_capture *c, uint32_t id, struct fc_capture_iface *out)
+{
+    return c->format->interface(c->state, id, out);
+}
+
+uint64_t fc_capture_ts_units(const struct fc_capture *c)
+{
+    return c->ts_units;
+}
+
+void fc_capture_set_seek(struct fc_capture *c, int (*seek)(void *ctx, uint64_t offset))
+{
+    c->stream.seek = seek;
+}
+
+int fc_capture_read_at(struct fc_capture *c, uint64_t offset, struct fc_packet *p)
+{
+    if (fc_stream_seek(&c->stream, offset) != 0) {
+        fc_capture_report_at(c, FC_DIAG_ERROR, offset, "cannot %s this offset: %s",
+                             offset < c->stream.offset ? "go back to" : "reach",
+                             c->stream.error ? strerror(c->stream.error) : "the stream ends first");
+        return -1;
+    }
+    c->one_block = true;
+    c->block_done = false;
+    bool got = c->format->next(c, c->state, p);
+    c->one_block = false;
+    if (got) {
+        p->where.input = c->input_index;
+        p->where.number = 0;
+        return 1;
+    }
+    return c->block_done ? 0 : -1;
+}
+
 uint64_t fc_capture_position(const struct fc_capture *c)
 {
     return c->stream.offset;

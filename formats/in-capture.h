@@ -25,6 +25,34 @@ struct fc_capture *fc_capture_open(fc_source_read read, void *ctx, struct fc_cap
  * valid until the next call. */
 bool fc_capture_next(struct fc_capture *c, struct fc_packet *p);
 
+/* An original capture interface: a pcap file's, or a pcapng IDB. */
+struct fc_capture_iface {
+    uint32_t linktype;
+    uint32_t snaplen;
+    uint8_t tsresol;  /* pcapng if_tsresol: 6 = microseconds, 9 = ns, 0x80 | n = 2^-n */
+    int64_t tsoffset; /* seconds added to every timestamp (pcapng if_tsoffset) */
+    uint32_t section; /* pcapng section number, from 1; 0 for pcap */
+};
+
+/* The interface of the packet fc_capture_next() or fc_capture_read_at()
+ * gave last, and that packet's timestamp exactly as stored (in the
+ * interface's units, before tsoffset). */
+bool fc_capture_interface(const struct fc_capture *c, uint32_t id, struct fc_capture_iface *out);
+uint64_t fc_capture_ts_units(const struct fc_capture *c);
+
+/* Lets the capture seek its source (a plain file): seek(ctx, offset)
+ * moves the source so that its next read returns the stream's bytes from
+ * offset; 0 or -1. Without it, fc_capture_read_at can only move forward,
+ * reading and dropping the bytes in between. */
+void fc_capture_set_seek(struct fc_capture *c, int (*seek)(void *ctx, uint64_t offset));
+
+/* Reads the one block or record at stream offset `offset` (one the index
+ * named): 1 and p filled when it is a packet (p->where.number is not
+ * known here and left 0), 0 when it is a block without a packet (a pcapng
+ * section header or interface description, which the reader takes in),
+ * -1 when it cannot be read there (reported). */
+int fc_capture_read_at(struct fc_capture *c, uint64_t offset, struct fc_packet *p);
+
 /* Bytes of the stream consumed so far. */
 uint64_t fc_capture_position(const struct fc_capture *c);
 

@@ -13,6 +13,9 @@ struct fc_capture {
     const struct fc_capture_format *format;
     void *state;
     uint64_t records; /* packet records read so far: the last packet's number */
+    uint64_t ts_units; /* the last packet's timestamp as stored, in its interface's units */
+    bool one_block;   /* fc_capture_read_at: next() reads one block, packet or not */
+    bool block_done;  /* ... and it was read, but held no packet */
 };
 
 struct fc_capture_format {
@@ -23,6 +26,8 @@ struct fc_capture_format {
     void *(*open)(struct fc_capture *c);
     /* Fills the capture fields of p; sets p->where.offset. false at the end. */
     bool (*next)(struct fc_capture *c, void *state, struct fc_packet *p);
+    /* Describes interface `id` of the current section; false when unknown. */
+    bool (*interface)(const void *state, uint32_t id, struct fc_capture_iface *out);
     void (*close)(void *state);
 };
 

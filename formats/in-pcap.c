@@ -153,6 +153,7 @@ static bool pcap_next(struct fc_capture *c, void *state, struct fc_packet *p)
         return false;
     }
     p->ts = (fc_time)sec * FC_NS_PER_SEC + (fc_time)frac * (s->nanoseconds ? 1 : 1000);
+    c->ts_units = (uint64_t)sec * (s->nanoseconds ? 1000000000u : 1000000u) + frac;
     p->data = rec + s->record_header;
     p->caplen = caplen;
     p->wirelen = len < caplen ? caplen : len;
@@ -161,6 +162,17 @@ static bool pcap_next(struct fc_capture *c, void *state, struct fc_packet *p)
     p->where.offset = offset;
     fc_stream_consume(&c->stream, s->record_header + caplen);
     return true;
+}
+
+static bool pcap_interface(const void *state, uint32_t id, struct fc_capture_iface *out)
+{
+    const struct pcap_state *s = state;
+    *out = (struct fc_capture_iface){
+        .linktype = s->linktype,
+        .snaplen = s->snaplen,
+        .tsresol = s->nanoseconds ? 9 : 6,
+    };
+    return id == 0;
 }
 
 static void pcap_close(void *state)
@@ -173,5 +185,6 @@ const struct fc_capture_format fc_format_pcap = {
     .probe = pcap_probe,
     .open = pcap_open,
     .next = pcap_next,
+    .interface = pcap_interface,
     .close = pcap_close,
 };

@@ -149,6 +149,26 @@ static bool iface_time(const struct iface *i, uint64_t units, fc_time *out)
     return true;
 }
 
+/* A time in the interface's units: for simple packet blocks, which store
+ * none and take the time of the packet before (exact for decimal
+ * resolutions of at most 10^-9). */
+static uint64_t units_of(const struct iface *i, fc_time t)
+{
+    __int128 ns = (__int128)t - (__int128)i->tsoffset_s * FC_NS_PER_SEC;
+    if (ns < 0)
+        return 0;
+    if (i->base2)
+        return (uint64_t)((ns << i->exp) / 1000000000);
+    __int128 scale = 1;
+    for (unsigned e = i->exp; e < 9; e++)
+        scale *= 10;
+    if (i->exp <= 9)
+        return (uint64_t)(ns / scale);
+    for (unsigned e = 9; e < i->exp; e++)
+        ns *= 10;
+    return (uint64_t)ns;
+}
+
 static bool read_shb(struct fc_capture *c, struct pcapng_state *s, struct fc_cursor *body,
                      uint64_t offset)
 {
@@ -309,6 +329,7 @@ static bool read_packet(struct fc_capture *c, struct pcapng_state *s, uint32_t t
         return false;
     }
     s->last_ts = p->ts;
+    c->ts_units = f.has_ts ? f.units : units_of(i, p->ts);
     p->data = fc_cursor_take(body, f.caplen);
     p->caplen = f.caplen;
     p->wirelen = f.len < f.caplen ? f.caplen : f.len;
@@ -416,9 +437,11 @@ static bool pcapng_next(struct fc_capture *c, void *state, struct fc_packet *p)
         case BT_SHB:
             if (!read_shb(c, s, &body, offset))
                 return false;
+            fc_capture_info_note_context(c->info, offset);
             break;
         case BT_IDB:
             read_idb(c, s, &body, offset);
+            fc_capture_info_note_context(c->info, offset);
             break;
         case BT_ISB:
             read_isb(c, s, &body);
@@ -437,7 +460,27 @@ static bool pcapng_next(struct fc_capture *c, void *state, struct fc_packet *p)
         fc_stream_consume(&c->stream, total);
         if (got_packet)
             return true;
+        if (c->one_block) {
+            c->block_done = true;
+            return false;
+        }
     }
+}
+
+static bool pcapng_interface(const void *state, uint32_t id, struct fc_capture_iface *out)
+{
+    const struct pcapng_state *s = state;
+    if (id >= s->nifaces)
+        return false;
+    const struct iface *i = &s->ifaces[id];
+    *out = (struct fc_capture_iface){
+        .linktype = i->linktype,
+        .snaplen = i->snaplen,
+        .tsresol = (uint8_t)((i->base2 ? 0x80 : 0) | i->exp),
+        .tsoffset = i->tsoffset_s,
+        .section = s->sections,
+    };
+    return true;
 }
 
 const struct fc_capture_format fc_format_pcapng = {
@@ -445,5 +488,6 @@ const struct fc_capture_format fc_format_pcapng = {
     .probe = pcapng_probe,
     .open = pcapng_open,
     .next = pcapng_next,
+    .interface = pcapng_interface,
     .close = pcapng_close,
 };

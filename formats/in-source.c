@@ -156,7 +156,7 @@ static void report_file(struct fc_source *s, enum fc_diag_level level, const cha
 
 static void report_file(struct fc_source *s, enum fc_diag_level level, const char *fmt, ...)
 {
-    if (s->mode != FC_SOURCE_READ)
+    if (s->mode == FC_SOURCE_PROBE)
         return;
     va_list ap;
     va_start(ap, fmt);
@@ -266,7 +266,7 @@ struct fc_source *fc_source_open(struct fc_input_info *in, enum fc_source_mode m
     s->diag = diag;
     s->mode = mode;
     bool ok;
-    if (mode == FC_SOURCE_PROBE || (!prefetched && fc_source_needs_seeking(in->path))) {
+    if (mode != FC_SOURCE_READ || (!prefetched && fc_source_needs_seeking(in->path))) {
         s->hash_file_again = mode == FC_SOURCE_READ;
         ok = open_with_libarchive(s);
     } else {
@@ -452,7 +452,8 @@ static void describe_file(struct fc_source *s)
 /* Starts reading one capture stream: the member (or file) just reached. */
 static struct fc_capture *open_stream(struct fc_source *s, const char *member, uint32_t index)
 {
-    bool reading = s->mode == FC_SOURCE_READ;
+    bool reading = s->mode != FC_SOURCE_PROBE;
+    bool hashing = s->mode == FC_SOURCE_READ;
     if (reading) {
         s->ci = fc_capture_info_new(s->in, member);
         if (!s->ci) {
@@ -467,12 +468,12 @@ static struct fc_capture *open_stream(struct fc_source *s, const char *member, u
     }
     if (s->raw && s->outer && reading)
         s->ci->compression = filter_names(s->outer);
-    s->member_hash = reading && !s->raw ? fc_async_hash_start() : NULL;
+    s->member_hash = hashing && !s->raw ? fc_async_hash_start() : NULL;
     s->member_bytes = s->capture_bytes = 0;
     s->failed = false;
     if (!s->plain)
         open_member(s);
-    s->capture_hash = reading && s->ci->compression ? fc_async_hash_start() : NULL;
+    s->capture_hash = hashing && s->ci->compression ? fc_async_hash_start() : NULL;
     return fc_capture_open(capture_read, s, s->ci, index, not_capture_level(s, member),
                            reading ? s->diag : &s->quiet);
 }

@@ -17,6 +17,8 @@ struct fc_source;
 enum fc_source_mode {
     FC_SOURCE_PROBE, /* peek at the first packet: no hashing, nothing recorded */
     FC_SOURCE_READ,  /* the reading pass: hashes, diagnostics */
+    FC_SOURCE_FETCH, /* the extractor: diagnostics, capture infos, but no hashing, and
+                        nothing read beyond what the caller asks for */
 };
 
 struct fc_evidence_file;

@@ -107,6 +107,7 @@ json_t *fc_manifest_input_json(const struct fc_input_info *in)
                                                                          : json_null());
     json_object_set_new(o, "named", json_boolean(in->named));
     json_object_set_new(o, "size", json_integer((json_int_t)in->size));
+    json_object_set_new(o, "modified", in->has_mtime ? time_json(in->mtime) : json_null());
     json_object_set_new(o, "sha256", hash_json(in->hashed, in->sha256));
     json_object_set_new(o, "container", text(in->container));
     json_object_set_new(o, "compression", text(in->compression));

@@ -62,6 +62,9 @@ const struct fc_option fc_options_table[] = {
     OPT("tunnel_flows", 0, FC_OPT_BOOL, tunnel_flows, NULL,
         "also write the tunnels' outer flows (app: the tunnel type), joined to the inner "
         "records by tunnel[].community_id"),
+    OPT("index", 0, FC_OPT_BOOL, index, NULL,
+        "write flows.index, where every flow's packets are, for flowcase extract (default "
+        "true; --no-index)"),
     OPT("inputs", 0, FC_OPT_INPUTS, inputs, "FILE...",
         "capture files and directories to read, merged by packet time"),
 };
@@ -81,6 +84,7 @@ void fc_options_defaults(struct fc_options *o)
     o->frag_memcap = FC_DEFAULT_FRAG_MEMCAP;
     o->frag_timeout = FC_DEFAULT_FRAG_TIMEOUT_S * FC_NS_PER_SEC;
     o->decap = true;
+    o->index = true;
     o->tunnel_depth = FC_DEFAULT_TUNNEL_DEPTH;
     o->reasm_flow_cap = FC_DEFAULT_REASM_FLOW_CAP;
     o->reasm_memcap = FC_DEFAULT_REASM_MEMCAP;

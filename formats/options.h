@@ -39,6 +39,7 @@ struct fc_options {
     char *decap_off;    /* comma-separated tunnel types, or NULL */
     char *tunnel_ports; /* comma-separated TYPE=PORT, or NULL */
     bool tunnel_flows;
+    bool index;         /* write flows.index */
     char **inputs;
     size_t ninputs;
 };

@@ -16,3 +16,8 @@ char *fc_path_join(const char *dir, const char *name)
         snprintf(p, n, "%s%s%s", dir, slash ? "" : "/", name);
     return p;
 }
+
+fc_time fc_stat_mtime(const struct stat *st)
+{
+    return (fc_time)st->st_mtim.tv_sec * FC_NS_PER_SEC + st->st_mtim.tv_nsec;
+}

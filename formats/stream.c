@@ -115,6 +115,29 @@ uint64_t fc_stream_skip(struct fc_stream *s, uint64_t n)
     return done;
 }
 
+int fc_stream_seek(struct fc_stream *s, uint64_t offset)
+{
+    uint64_t buffered = s->end - s->start;
+    if (offset >= s->offset && offset - s->offset <= buffered) {
+        fc_stream_consume(s, (size_t)(offset - s->offset));
+        return 0;
+    }
+    if (s->seek) {
+        if (s->seek(s->ctx, offset) != 0) {
+            s->error = errno ? errno : EIO;
+            return -1;
+        }
+        s->start = s->end = 0;
+        s->offset = offset;
+        s->eof = false;
+        return 0;
+    }
+    if (offset < s->offset)
+        return -1;
+    fc_stream_skip(s, offset - s->offset);
+    return s->offset == offset ? 0 : -1;
+}
+
 ssize_t fc_source_read_fd(void *ctx, void *buf, size_t n)
 {
     int fd = *(int *)ctx;

@@ -26,6 +26,7 @@ struct fc_stream {
     uint64_t offset; /* stream offset of buf[start] */
     bool eof;
     int error;       /* errno of a failed read, or 0 */
+    int (*seek)(void *ctx, uint64_t offset); /* NULL: the source only reads forward */
 };
 
 void fc_stream_init(struct fc_stream *s, fc_source_read read, void *ctx);
@@ -40,6 +41,12 @@ void fc_stream_consume(struct fc_stream *s, size_t n);
 
 /* Skips n bytes without keeping them; returns the bytes actually skipped. */
 uint64_t fc_stream_skip(struct fc_stream *s, uint64_t n);
+
+/* Moves to stream offset `offset`: within the buffer, by the source's
+ * seek when it has one, or forward by reading and dropping bytes. 0, or -1
+ * when the offset cannot be reached (behind a source that cannot seek, or
+ * past the end). */
+int fc_stream_seek(struct fc_stream *s, uint64_t offset);
 
 /* A source over an open file descriptor (ctx points to the int). */
 ssize_t fc_source_read_fd(void *ctx, void *buf, size_t n);
