@@ -18,6 +18,7 @@ Suite *make_icmp_quote_suite(void);
 Suite *make_ipfix_suite(void);
 Suite *make_ip_reasm_suite(void);
 Suite *make_reasm_suite(void);
+Suite *make_out_capture_suite(void);
 Suite *make_quic_initial_suite(void);
 Suite *make_readers_suite(void);
 Suite *make_timefmt_suite(void);
