@@ -18,13 +18,13 @@
 #include "cmd/cli.h"
 #include "cmd/cmdline.h"
 #include "cmd/commands.h"
+#include "cmd/pipeline.h"
 #include "cmd/progress.h"
 #include "core/engine.h"
 #include "formats/case-reader.h"
 #include "formats/config-yaml.h"
 #include "formats/flow-index.h"
 #include "formats/manifest.h"
-#include "formats/uap-yaml.h"
 #include "formats/path.h"
 #include "formats/section.h"
 #include "formats/stats-json.h"
@@ -43,11 +43,8 @@ struct convert {
     struct fc_options opt;
     unsigned formats;
     bool to_stdout;
-    struct fc_filter *filter;
-    struct fc_ua_db *ua;    /* NULL: no user-agent analysis */
-    const char *ua_path;    /* the patterns it was built from */
+    struct fc_pipeline pipe;
     struct fc_engine engine;
-    struct fc_decap_config decap;
     struct fc_case *inputs;
     fc_time started;
     struct fc_writer *writers[MAX_WRITERS];
@@ -258,51 +255,6 @@ static int close_outputs(struct convert *cv, bool complete)
     return rc;
 }
 
-/* Checks the options that need more than a value's syntax. */
-/* The user-agent patterns: a file named with --ua-regexes must be usable;
- * without uap-core's default file the analysis is off, with a warning. */
-static int open_ua(struct convert *cv)
-{
-    char err[512];
-    struct fc_ua_rules rules;
-    cv->ua_path = cv->opt.ua_regexes ? cv->opt.ua_regexes : FC_UAP_DEFAULT_REGEXES;
-    if (fc_uap_load(cv->ua_path, &rules, err, sizeof err) == 0)
-        cv->ua = fc_ua_db_open(&rules, err, sizeof err);
-    if (cv->ua)
-        return 0;
-    if (cv->opt.ua_regexes) {
-        fprintf(stderr, "flowcase convert: --ua-regexes: %s\n", err);
-        return -1;
-    }
-    fprintf(stderr, "flowcase: warning: user-agent analysis off: %s (Debian package uap-core)\n",
-            err);
-    cv->ua_path = NULL;
-    return 0;
-}
-
-/* The tunnel options into the decapsulation table. */
-static int setup_decap(struct convert *cv)
-{
-    char err[160];
-    fc_decap_config_default(&cv->decap);
-    if (cv->opt.tunnel_depth > FC_MAX_TUNNEL_DEPTH) {
-        fprintf(stderr, "flowcase convert: --tunnel-depth: at most %d\n", FC_MAX_TUNNEL_DEPTH);
-        return -1;
-    }
-    cv->decap.max_depth = cv->opt.decap ? (unsigned)cv->opt.tunnel_depth : 0;
-    if (cv->opt.decap_off &&
-        fc_decap_config_switch_off(&cv->decap, cv->opt.decap_off, err, sizeof err) != 0) {
-        fprintf(stderr, "flowcase convert: --decap-off: %s\n", err);
-        return -1;
-    }
-    if (cv->opt.tunnel_ports &&
-        fc_decap_config_add_ports(&cv->decap, cv->opt.tunnel_ports, err, sizeof err) != 0) {
-        fprintf(stderr, "flowcase convert: --tunnel-ports: %s\n", err);
-        return -1;
-    }
-    return 0;
-}
-
 static int validate(struct convert *cv)
 {
     char err[256];
@@ -328,16 +280,7 @@ static int validate(struct convert *cv)
         fprintf(stderr, "flowcase convert: --dedup-window must be longer than 0\n");
         return -1;
     }
-    if (setup_decap(cv) != 0)
-        return -1;
-    if (cv->opt.filter) {
-        cv->filter = fc_filter_create(cv->opt.filter, err, sizeof err);
-        if (!cv->filter) {
-            fprintf(stderr, "flowcase convert: --filter: %s\n", err);
-            return -1;
-        }
-    }
-    return cv->opt.l7 ? open_ua(cv) : 0;
+    return fc_pipeline_setup(&cv->pipe, &cv->opt, "flowcase convert");
 }
 
 static void read_inputs(struct convert *cv)
@@ -353,11 +296,11 @@ static void read_inputs(struct convert *cv)
 
 static void report_filter_failures(const struct convert *cv)
 {
-    if (!cv->filter)
+    if (!cv->pipe.filter)
         return;
     uint32_t linktype;
     const char *msg;
-    for (unsigned i = 0; (msg = fc_filter_failure(cv->filter, i, &linktype)); i++)
+    for (unsigned i = 0; (msg = fc_filter_failure(cv->pipe.filter, i, &linktype)); i++)
         fprintf(stderr,
                 "flowcase: warning: --filter does not apply to link type %u (%s): its "
                 "packets were skipped\n",
@@ -455,7 +398,7 @@ static int write_manifest(struct convert *cv, int status)
         .output_dir = cv->opt.output,
         .outputs = outputs,
         .noutputs = noutputs,
-        .ua_regexes = cv->ua_path,
+        .ua_regexes = cv->pipe.ua_path,
     };
     m.argv = fc_cmdline_argv(&m.argc);
     char err[512];
@@ -476,30 +419,10 @@ static unsigned count_damaged(struct fc_case *k)
 
 static int run(struct convert *cv)
 {
-    struct fc_engine_config ec = {
-        .flows = {
-            .max_flows = cv->opt.max_flows,
-            .idle_timeout = cv->opt.idle_timeout,
-            .active_timeout = cv->opt.active_timeout,
-            .tcp_close_grace = cv->opt.tcp_close_grace,
-            .l7 = {
-                .enabled = cv->opt.l7,
-                .reasm = { .flow_cap = cv->opt.reasm_flow_cap > UINT32_MAX
-                                           ? UINT32_MAX
-                                           : (uint32_t)cv->opt.reasm_flow_cap,
-                           .memcap = cv->opt.reasm_memcap },
-                .ua = cv->ua,
-            },
-            .packet_lists = cv->opt.index && !cv->to_stdout,
-            .spill = spill,
-        },
-        .vlan_in_key = cv->opt.vlan_key,
-        .filter = cv->filter,
-        .dedup_window = cv->opt.dedup ? cv->opt.dedup_window : 0,
-        .decap = &cv->decap,
-        .tunnel_flows = cv->opt.tunnel_flows,
-        .frag = { .max_bytes = cv->opt.frag_memcap, .timeout = cv->opt.frag_timeout },
-    };
+    struct fc_engine_config ec;
+    fc_pipeline_engine_config(&cv->pipe, &cv->opt, &ec);
+    ec.flows.packet_lists = cv->opt.index && !cv->to_stdout;
+    ec.flows.spill = spill;
     cv->started = fc_manifest_now();
     cv->diag = (struct fc_diag){
         .out = stderr,
@@ -519,8 +442,8 @@ static int run(struct convert *cv)
                       fc_case_total_bytes(cv->inputs));
     read_inputs(cv);
     fc_engine_finish(&cv->engine);
-    if (cv->ua)
-        fc_ua_db_stats(cv->ua, &cv->engine.counters.v[FC_CNT_UA_ANALYSED],
+    if (cv->pipe.ua)
+        fc_ua_db_stats(cv->pipe.ua, &cv->engine.counters.v[FC_CNT_UA_ANALYSED],
                        &cv->engine.counters.v[FC_CNT_UA_CACHE_HITS]);
     fc_case_finish(cv->inputs);
     fc_progress_end(&cv->progress);
@@ -563,8 +486,7 @@ int fc_cmd_convert(int argc, char **argv)
         break;
     }
     fc_engine_destroy(&cv.engine);
-    fc_ua_db_close(cv.ua);
-    fc_filter_destroy(cv.filter);
+    fc_pipeline_free(&cv.pipe);
     fc_case_free(cv.inputs);
     fc_options_free(&cv.opt);
     return status;

@@ -541,8 +541,12 @@ static int write_manifest(struct extract *x)
     char *path = x->manifest_path ? strdup(x->manifest_path) : NULL;
     if (!path && to_stdout)
         return 0;
-    if (!path && asprintf(&path, "%s.manifest.json", x->output) < 0)
-        return -1;
+    if (!path) {
+        size_t n = strlen(x->output) + sizeof ".manifest.json";
+        if (!(path = malloc(n)))
+            return -1;
+        snprintf(path, n, "%s.manifest.json", x->output);
+    }
     json_t *out = json_pack("{s:s,s:s,s:I}", "path", to_stdout ? "-" : x->output, "format",
                             format_name(x->format), "packets", (json_int_t)x->nwants);
     uint8_t digest[FC_SHA256_LEN];

@@ -13,6 +13,7 @@ static const struct {
     const char *summary;
 } commands[] = {
     { "convert", fc_cmd_convert, "read captures and write bidirectional flow records" },
+    { "extract", fc_cmd_extract, "write the packets of chosen flows, as the evidence holds them" },
     { "read", fc_cmd_read, "read IPFIX files into JSON lines or CSV" },
     { "ua", fc_cmd_ua, "tell the browser, OS and device that User-Agent strings name" },
     { "verify", fc_cmd_verify, "check the inputs and outputs of a conversion against its manifest" },
