@@ -541,6 +541,7 @@ void fc_source_end_capture(struct fc_source *s, struct fc_capture *c)
     struct fc_capture_info *ci = s->ci;
     if (ci == &s->scratch) {
         fc_diag_log_free(&ci->log);
+        free(ci->contexts);
         free(ci->compression);
     }
     if (s->member_hash) {
@@ -635,6 +636,7 @@ static bool probe_plain(struct fc_input_info *in, fc_time *first)
         }
         fc_capture_close(c);
         fc_diag_log_free(&scratch.log);
+        free(scratch.contexts);
     }
     free(buf);
     return known;

@@ -29,6 +29,7 @@ int main(void)
     srunner_add_suite(sr, make_smb2_msg_suite());
     srunner_add_suite(sr, make_sip_msg_suite());
     srunner_add_suite(sr, make_out_capture_suite());
+    srunner_add_suite(sr, make_flow_index_suite());
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);
     srunner_free(sr);

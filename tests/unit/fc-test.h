@@ -13,6 +13,7 @@ Suite *make_dhcp_msg_suite(void);
 Suite *make_dns_msg_suite(void);
 Suite *make_dns_waiting_suite(void);
 Suite *make_dtls_record_suite(void);
+Suite *make_flow_index_suite(void);
 Suite *make_flow_table_suite(void);
 Suite *make_icmp_quote_suite(void);
 Suite *make_ipfix_suite(void);
