@@ -49,6 +49,19 @@ char *fc_case_manifest_locate(json_t *manifest, json_t *input)
     return path ? strdup(path) : NULL;
 }
 
+long fc_case_manifest_input_by_path(json_t *manifest, const char *path)
+{
+    size_t i;
+    json_t *in;
+    json_array_foreach(json_object_get(manifest, "inputs"), i, in)
+    {
+        const char *p = json_string_value(json_object_get(in, "path"));
+        if (p && strcmp(p, path) == 0)
+            return (long)i;
+    }
+    return -1;
+}
+
 json_t *fc_case_manifest_output(json_t *manifest, const char *name)
 {
     size_t i;

@@ -17,6 +17,9 @@ json_t *fc_case_manifest_load(const char *dir, char *err, size_t errlen);
  * as given, from the conversion's working directory, else from here. */
 char *fc_case_manifest_locate(json_t *manifest, json_t *input);
 
+/* The index of the input whose path (as named) is `path`, or -1. */
+long fc_case_manifest_input_by_path(json_t *manifest, const char *path);
+
 /* The outputs entry named `name`, or NULL. */
 json_t *fc_case_manifest_output(json_t *manifest, const char *name);
 

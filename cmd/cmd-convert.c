@@ -201,7 +201,7 @@ static struct fc_index_capture *index_captures(struct fc_case *k, uint32_t *n)
             const struct fc_input_info *in = fc_case_input(k, i);
             for (size_t j = 0; j < in->ncaptures; j++) {
                 if (in->captures[j] == ci)
-                    out[c] = (struct fc_index_capture){ (uint32_t)i, (uint32_t)j, ci->packets,
+                    out[c] = (struct fc_index_capture){ in->path, (uint32_t)j, ci->packets,
                                                         ci->contexts, ci->ncontexts,
                                                         ci->contexts_overflow };
             }

@@ -1,6 +1,7 @@
 /* Extract's flows, and finding them by a full scan: see extract-scan.h. */
 #include "cmd/extract-scan.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,21 +29,35 @@ void fc_extract_flows_free(struct fc_extract_flow *flows, size_t n)
     free(flows);
 }
 
-int fc_extract_captures_from_index(const struct fc_index *idx, struct fc_extract_captures *out)
+int fc_extract_captures_from_index(const struct fc_index *idx, json_t *manifest,
+                                   struct fc_extract_captures *out, char *err, size_t errlen)
 {
     uint32_t n = fc_index_ncaptures(idx);
     out->items = calloc(n + 1, sizeof *out->items);
     if (!out->items)
-        return -1;
+        return FC_EXIT_FAILURE;
     out->n = n;
+    json_t *inputs = json_object_get(manifest, "inputs");
     for (uint32_t i = 0; i < n; i++) {
         const struct fc_index_capture *c = fc_index_capture(idx, i);
+        long input = fc_case_manifest_input_by_path(manifest, c->path);
+        json_t *mc = json_array_get(
+            json_object_get(json_array_get(inputs, input < 0 ? 0 : (size_t)input), "captures"),
+            c->capture);
+        if (input < 0 || !mc ||
+            (uint64_t)json_integer_value(json_object_get(mc, "packets")) != c->packets) {
+            snprintf(err, errlen,
+                     "the index does not match the manifest: its capture stream %u (%s, "
+                     "stream %u, %llu packets) is not the manifest's",
+                     i, c->path, c->capture + 1, (unsigned long long)c->packets);
+            return FC_EXIT_DAMAGED;
+        }
         struct fc_extract_capture *e = &out->items[i];
-        *e = (struct fc_extract_capture){ c->input, c->capture, NULL, c->ncontexts,
+        *e = (struct fc_extract_capture){ (uint32_t)input, c->capture, NULL, c->ncontexts,
                                           !c->contexts_overflow };
         e->contexts = malloc((c->ncontexts + 1) * sizeof *e->contexts);
         if (!e->contexts)
-            return -1;
+            return FC_EXIT_FAILURE;
         memcpy(e->contexts, c->contexts, c->ncontexts * sizeof *e->contexts);
     }
     return 0;

@@ -39,7 +39,11 @@ struct fc_extract_captures {
 const char *fc_extract_flow_id(struct fc_extract_flow *f);
 void fc_extract_flows_free(struct fc_extract_flow *flows, size_t n);
 
-int fc_extract_captures_from_index(const struct fc_index *idx, struct fc_extract_captures *out);
+/* The index's capture table, each stream found in the manifest (its
+ * input by path, with the same packet count). Returns an exit status (0,
+ * or FC_EXIT_* with a message in err). */
+int fc_extract_captures_from_index(const struct fc_index *idx, json_t *manifest,
+                                   struct fc_extract_captures *out, char *err, size_t errlen);
 void fc_extract_captures_free(struct fc_extract_captures *c);
 
 /* Reads the case of `manifest` again and returns the selected flows with

@@ -14,7 +14,8 @@
 #define TRAILER_SIZE 36u
 #define PART_HEAD 17u      /* kind, previous, entries, bytes */
 #define TABLE_ENTRY 20u    /* flow_id, offset */
-#define CAPTURE_HEAD 24u
+#define CAPTURE_HEAD 22u /* after the path */
+#define MAX_PATH_LEN 65535u
 #define KIND_PART 1
 #define KIND_RECORD 2
 #define MAX_PARTS_BYTES (UINT64_C(1) << 40) /* a list beyond 1 TiB is damage */
@@ -213,13 +214,21 @@ int fc_index_writer_close(struct fc_index_writer *w, const struct fc_index_captu
     uint64_t captures_at = w->pos;
     for (uint32_t i = 0; i < ncaptures; i++) {
         const struct fc_index_capture *c = &captures[i];
-        uint8_t b[CAPTURE_HEAD] = { 0 };
-        put_le(b, c->input, 4);
-        put_le(b + 4, c->capture, 4);
-        put_le(b + 8, c->packets, 8);
-        put_le(b + 16, c->ncontexts, 4);
-        b[20] = c->contexts_overflow;
-        put(w, b, sizeof b);
+        size_t len = strlen(c->path);
+        uint8_t b[2 + CAPTURE_HEAD] = { 0 };
+        if (len > MAX_PATH_LEN) {
+            w->failed = true;
+            errno = ENAMETOOLONG;
+            len = 0;
+        }
+        put_le(b, len, 2);
+        put(w, b, 2);
+        put(w, c->path, len);
+        put_le(b, c->capture, 4);
+        put_le(b + 4, c->packets, 8);
+        put_le(b + 12, c->ncontexts, 4);
+        b[16] = c->contexts_overflow;
+        put(w, b, CAPTURE_HEAD);
         for (uint32_t j = 0; j < c->ncontexts; j++) {
             uint8_t o[8];
             put_le(o, c->contexts[j], 8);
@@ -281,14 +290,19 @@ static bool read_captures(struct fc_index *x, uint64_t at, char *err, size_t err
     for (uint32_t i = 0; i < x->ncaptures; i++) {
         uint8_t b[CAPTURE_HEAD];
         struct fc_index_capture *c = &x->captures[i];
-        if (!read_at(x, b, sizeof b, at))
+        if (!read_at(x, b, 2, at))
             goto damaged;
-        c->input = (uint32_t)get_le(b, 4);
-        c->capture = (uint32_t)get_le(b + 4, 4);
-        c->packets = get_le(b + 8, 8);
-        c->ncontexts = (uint32_t)get_le(b + 16, 4);
-        c->contexts_overflow = b[20] & 1;
-        at += CAPTURE_HEAD;
+        size_t len = (size_t)get_le(b, 2);
+        char *path = malloc(len + 1);
+        c->path = path;
+        if (!path || !read_at(x, path, len, at + 2) || !read_at(x, b, CAPTURE_HEAD, at + 2 + len))
+            goto damaged;
+        path[len] = '\0';
+        c->capture = (uint32_t)get_le(b, 4);
+        c->packets = get_le(b + 4, 8);
+        c->ncontexts = (uint32_t)get_le(b + 12, 4);
+        c->contexts_overflow = b[16] & 1;
+        at += 2 + len + CAPTURE_HEAD;
         if (c->ncontexts > FC_MAX_CONTEXTS || (uint64_t)c->ncontexts * 8 > x->size - at)
             goto damaged;
         c->contexts = calloc(c->ncontexts + 1, sizeof *c->contexts);
@@ -345,7 +359,7 @@ struct fc_index *fc_index_open(const char *path, char *err, size_t errlen)
     char why[128];
     if (x->flows_at > captures_at || x->nflows > (captures_at - x->flows_at) / TABLE_ENTRY ||
         captures_at > x->size - TRAILER_SIZE ||
-        x->ncaptures > (x->size - TRAILER_SIZE - captures_at) / CAPTURE_HEAD ||
+        x->ncaptures > (x->size - TRAILER_SIZE - captures_at) / (2 + CAPTURE_HEAD) ||
         !read_captures(x, captures_at, why, sizeof why)) {
         snprintf(err, errlen, "%s: %s", path,
                  x->captures ? why : "tables out of bounds: the index is damaged");
@@ -359,8 +373,10 @@ void fc_index_close(struct fc_index *x)
 {
     if (!x)
         return;
-    for (uint32_t i = 0; x->captures && i < x->ncaptures; i++)
+    for (uint32_t i = 0; x->captures && i < x->ncaptures; i++) {
         free(x->captures[i].contexts);
+        free((char *)x->captures[i].path);
+    }
     free(x->captures);
     if (x->fd >= 0)
         close(x->fd);

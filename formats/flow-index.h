@@ -19,9 +19,10 @@
  *   flows    per record, sorted by flow_id: flow_id 12 | offset of its
  *            kind 2 part u64
  *   captures per capture stream (the provenance index of its packets):
- *              input u32 (in the manifest's list) | capture u32 (in that
- *              input's captures) | packets u64 | contexts u32 |
- *              overflow u8 | reserved 3 | context offsets u64 each
+ *              path length u16 | the input's path as the manifest gives
+ *              it | capture u32 (its place in that input's captures) |
+ *              packets u64 | contexts u32 | overflow u8 | reserved 3 |
+ *              context offsets u64 each
  *   trailer  flows offset u64 | flows u64 | captures offset u64 |
  *            captures u32 | version u32 | "FCINDEXT"
  */
@@ -56,7 +57,7 @@ struct fc_index_flow {
 
 /* One capture stream, as the index names it. */
 struct fc_index_capture {
-    uint32_t input;   /* in the manifest's inputs */
+    const char *path; /* the input's, as named (what the manifest's inputs[].path says) */
     uint32_t capture; /* in that input's captures */
     uint64_t packets;
     uint64_t *contexts; /* offsets of pcapng section and interface blocks */

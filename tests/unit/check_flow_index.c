@@ -110,9 +110,9 @@ static char *write_index(struct fc_packet_list *big)
     make_record(&r, "0123456789abcdef01234567", 3, big, 100000);
     fc_index_add(w, &r);
     uint64_t contexts[] = { 0, 28 };
-    struct fc_index_capture caps[] = { { 0, 0, 10, NULL, 0, false },
-                                       { 0, 1, 20, contexts, 2, false },
-                                       { 1, 0, 100000, NULL, 0, true } };
+    struct fc_index_capture caps[] = { { "case/a.tar", 0, 10, NULL, 0, false },
+                                       { "case/a.tar", 1, 20, contexts, 2, false },
+                                       { "case/b.pcap", 0, 100000, NULL, 0, true } };
     ck_assert_int_eq(fc_index_writer_close(w, caps, 3), 0);
     fc_packet_list_free(&small);
     return path;
@@ -128,11 +128,13 @@ START_TEST(test_index_round_trip)
     ck_assert_uint_eq(fc_index_nflows(x), 2);
     ck_assert_uint_eq(fc_index_ncaptures(x), 3);
     const struct fc_index_capture *c = fc_index_capture(x, 1);
+    ck_assert_str_eq(c->path, "case/a.tar");
     ck_assert_uint_eq(c->capture, 1);
     ck_assert_uint_eq(c->packets, 20);
     ck_assert_uint_eq(c->ncontexts, 2);
     ck_assert_uint_eq(c->contexts[1], 28);
     ck_assert(fc_index_capture(x, 2)->contexts_overflow);
+    ck_assert_str_eq(fc_index_capture(x, 2)->path, "case/b.pcap");
 
     /* Sorted by flow_id: the long flow first. */
     struct fc_index_flow f;
