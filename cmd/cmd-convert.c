@@ -195,17 +195,13 @@ static struct fc_index_capture *index_captures(struct fc_case *k, uint32_t *n)
 {
     const struct fc_capture_table *t = fc_case_captures(k);
     struct fc_index_capture *out = calloc(t->n + 1, sizeof *out);
-    for (size_t c = 0; out && c < t->n; c++) {
+    for (uint32_t c = 0; out && c < t->n; c++) {
         const struct fc_capture_info *ci = t->items[c];
-        for (size_t i = 0; i < fc_case_ninputs(k); i++) {
-            const struct fc_input_info *in = fc_case_input(k, i);
-            for (size_t j = 0; j < in->ncaptures; j++) {
-                if (in->captures[j] == ci)
-                    out[c] = (struct fc_index_capture){ in->path, (uint32_t)j, ci->packets,
-                                                        ci->contexts, ci->ncontexts,
-                                                        ci->contexts_overflow };
-            }
-        }
+        size_t input, position;
+        fc_case_capture_place(k, c, &input, &position);
+        out[c] = (struct fc_index_capture){ fc_case_input(k, input)->path, (uint32_t)position,
+                                            ci->packets, ci->contexts, ci->ncontexts,
+                                            ci->contexts_overflow };
     }
     *n = (uint32_t)t->n;
     return out;

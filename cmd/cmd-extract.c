@@ -587,8 +587,11 @@ static int find_flows(struct extract *x)
         return rc;
     }
     fclose(probe);
-    struct fc_index *idx = fc_index_open(index_path, x->err, sizeof x->err);
-    rc = !idx || check_index(x, index_path) != 0 ? FC_EXIT_DAMAGED : 0;
+    struct fc_index *idx = NULL;
+    rc = check_index(x, index_path) != 0 ||
+                 !(idx = fc_index_open(index_path, x->err, sizeof x->err))
+             ? FC_EXIT_DAMAGED
+             : 0;
     if (rc == 0)
         rc = fc_extract_captures_from_index(idx, x->manifest, &x->captures, x->err,
                                             sizeof x->err);

@@ -192,17 +192,13 @@ static int scan_captures(struct fc_case *k, struct fc_extract_captures *out)
     if (!out->items)
         return -1;
     out->n = (uint32_t)t->n;
-    for (size_t c = 0; c < t->n; c++) {
+    for (uint32_t c = 0; c < t->n; c++) {
         const struct fc_capture_info *ci = t->items[c];
         struct fc_extract_capture *e = &out->items[c];
-        for (size_t i = 0; i < fc_case_ninputs(k); i++) {
-            const struct fc_input_info *in = fc_case_input(k, i);
-            for (size_t j = 0; j < in->ncaptures; j++) {
-                if (in->captures[j] == ci)
-                    *e = (struct fc_extract_capture){ (uint32_t)i, (uint32_t)j, NULL,
-                                                      ci->ncontexts, !ci->contexts_overflow };
-            }
-        }
+        size_t input, position;
+        fc_case_capture_place(k, c, &input, &position);
+        *e = (struct fc_extract_capture){ (uint32_t)input, (uint32_t)position, NULL,
+                                          ci->ncontexts, !ci->contexts_overflow };
         e->contexts = malloc((ci->ncontexts + 1) * sizeof *e->contexts);
         if (!e->contexts)
             return -1;

@@ -383,6 +383,14 @@ struct fc_input_info *fc_case_input(struct fc_case *k, size_t i)
     return &k->inputs[i];
 }
 
+void fc_case_capture_place(struct fc_case *k, uint32_t c, size_t *input, size_t *position)
+{
+    const struct fc_capture_info *ci = k->captures.items[c];
+    *input = (size_t)(ci->input - k->inputs);
+    for (*position = 0; ci->input->captures[*position] != ci; (*position)++)
+        ;
+}
+
 const struct fc_capture_table *fc_case_captures(const struct fc_case *k)
 {
     return &k->captures;

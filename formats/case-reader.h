@@ -36,6 +36,10 @@ struct fc_input_info *fc_case_input(struct fc_case *k, size_t i);
 
 const struct fc_capture_table *fc_case_captures(const struct fc_case *k);
 
+/* Where capture stream c (a provenance index) is: its input (in the order
+ * named) and its place among that input's capture infos. */
+void fc_case_capture_place(struct fc_case *k, uint32_t c, size_t *input, size_t *position);
+
 /* Bytes of all inputs, and bytes read so far (for progress). */
 uint64_t fc_case_total_bytes(const struct fc_case *k);
 uint64_t fc_case_position(const struct fc_case *k);
