@@ -58,7 +58,8 @@ int fc_extract_captures_from_index(const struct fc_index *idx, json_t *manifest,
         e->contexts = malloc((c->ncontexts + 1) * sizeof *e->contexts);
         if (!e->contexts)
             return FC_EXIT_FAILURE;
-        memcpy(e->contexts, c->contexts, c->ncontexts * sizeof *e->contexts);
+        if (c->ncontexts)
+            memcpy(e->contexts, c->contexts, c->ncontexts * sizeof *e->contexts);
     }
     return 0;
 }
@@ -202,7 +203,8 @@ static int scan_captures(struct fc_case *k, struct fc_extract_captures *out)
         e->contexts = malloc((ci->ncontexts + 1) * sizeof *e->contexts);
         if (!e->contexts)
             return -1;
-        memcpy(e->contexts, ci->contexts, ci->ncontexts * sizeof *e->contexts);
+        if (ci->ncontexts)
+            memcpy(e->contexts, ci->contexts, ci->ncontexts * sizeof *e->contexts);
     }
     return 0;
 }
