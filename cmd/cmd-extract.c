@@ -332,6 +332,7 @@ struct input_job {
     struct fc_fetch_capture *caps;
     size_t ncaps;
     uint64_t *offsets;       /* all the input's wanted offsets, capture by capture */
+    uint64_t *numbers;       /* and their packet numbers */
     const struct want **who; /* parallel to offsets */
 };
 
@@ -371,8 +372,9 @@ static int make_job(struct input_job *job, const struct want *wants, size_t n)
 {
     job->caps = calloc(n + 1, sizeof *job->caps);
     job->offsets = calloc(n + 1, sizeof *job->offsets);
+    job->numbers = calloc(n + 1, sizeof *job->numbers);
     job->who = calloc(n + 1, sizeof *job->who);
-    if (!job->caps || !job->offsets || !job->who)
+    if (!job->caps || !job->offsets || !job->numbers || !job->who)
         return -1;
     struct extract *x = job->x;
     for (size_t i = 0; i < n; i++) {
@@ -386,9 +388,11 @@ static int make_job(struct input_job *job, const struct want *wants, size_t n)
                 .ncontexts = c->ncontexts,
                 .contexts_complete = c->contexts_complete,
                 .offsets = job->offsets + i,
+                .numbers = job->numbers + i,
             };
         }
         job->offsets[i] = wants[i].offset;
+        job->numbers[i] = wants[i].number;
         job->who[i] = &wants[i];
         job->caps[job->ncaps - 1].noffsets++;
     }
@@ -399,6 +403,7 @@ static void free_job(struct input_job *job)
 {
     free(job->caps);
     free(job->offsets);
+    free(job->numbers);
     free(job->who);
 }
 

@@ -126,8 +126,10 @@ void fc_capture_set_seek(struct fc_capture *c, int (*seek)(void *ctx, uint64_t o
     c->stream.seek = seek;
 }
 
-int fc_capture_read_at(struct fc_capture *c, uint64_t offset, struct fc_packet *p)
+int fc_capture_read_at(struct fc_capture *c, uint64_t offset, uint64_t number,
+                       struct fc_packet *p)
 {
+    c->records = number ? number - 1 : 0;
     if (fc_stream_seek(&c->stream, offset) != 0) {
         fc_capture_report_at(c, FC_DIAG_ERROR, offset, "cannot %s this offset: %s",
                              offset < c->stream.offset ? "go back to" : "reach",
@@ -140,7 +142,7 @@ int fc_capture_read_at(struct fc_capture *c, uint64_t offset, struct fc_packet *
     c->one_block = false;
     if (got) {
         p->where.input = c->input_index;
-        p->where.number = 0;
+        p->where.number = number;
         return 1;
     }
     return c->block_done ? 0 : -1;

@@ -47,11 +47,13 @@ uint64_t fc_capture_ts_units(const struct fc_capture *c);
 void fc_capture_set_seek(struct fc_capture *c, int (*seek)(void *ctx, uint64_t offset));
 
 /* Reads the one block or record at stream offset `offset` (one the index
- * named): 1 and p filled when it is a packet (p->where.number is not
- * known here and left 0), 0 when it is a block without a packet (a pcapng
- * section header or interface description, which the reader takes in),
- * -1 when it cannot be read there (reported). */
-int fc_capture_read_at(struct fc_capture *c, uint64_t offset, struct fc_packet *p);
+ * named), packet `number` of the stream (0 for a block without a packet;
+ * problems are reported with it): 1 and p filled when it is a packet, 0
+ * when it is a block without a packet (a pcapng section header or
+ * interface description, which the reader takes in), -1 when it cannot be
+ * read there (reported). */
+int fc_capture_read_at(struct fc_capture *c, uint64_t offset, uint64_t number,
+                       struct fc_packet *p);
 
 /* Bytes of the stream consumed so far. */
 uint64_t fc_capture_position(const struct fc_capture *c);

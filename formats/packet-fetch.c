@@ -80,7 +80,7 @@ static int walk_by_offset(struct walk *w)
     for (size_t wi = 0; wi < x->noffsets; wi++) {
         struct fc_packet p;
         for (; ci < x->ncontexts && x->contexts[ci] < x->offsets[wi]; ci++) {
-            if (fc_capture_read_at(w->c, x->contexts[ci], &p) != 0) {
+            if (fc_capture_read_at(w->c, x->contexts[ci], 0, &p) != 0) {
                 snprintf(w->err, w->errlen,
                          "%s: no section or interface block at byte %llu, where the index "
                          "puts one: the input is not the one converted",
@@ -88,7 +88,7 @@ static int walk_by_offset(struct walk *w)
                 return -1;
             }
         }
-        if (fc_capture_read_at(w->c, x->offsets[wi], &p) != 1 ||
+        if (fc_capture_read_at(w->c, x->offsets[wi], x->numbers[wi], &p) != 1 ||
             p.where.offset != x->offsets[wi])
             return missing(w, x->offsets[wi]);
         if (deliver(w, wi, &p) != 0)

@@ -24,6 +24,7 @@ struct fc_fetch_capture {
     uint32_t ncontexts;
     bool contexts_complete;  /* false: read the stream through instead */
     const uint64_t *offsets; /* wanted packets' record offsets, ascending, distinct */
+    const uint64_t *numbers; /* their packet numbers in the stream */
     size_t noffsets;
 };
 
