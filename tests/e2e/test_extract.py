@@ -37,7 +37,7 @@ import tarfile
 import time
 import unittest
 
-from fclib import DATA, FLOWCASE, Workdir, corpus
+from fclib import DATA, FLOWCASE, Workdir, WorkdirCase, corpus
 
 SAMPLES = os.path.normpath(os.path.join(DATA, "..", "..", "samples"))
 TUNNELS = os.path.join(DATA, "crafted-tunnels")
@@ -310,21 +310,16 @@ def _parallel(fn, items):
 # 1. Acceptance: every flow of several cases against tshark on the originals
 # ---------------------------------------------------------------------------
 
-class Acceptance(unittest.TestCase):
+class Acceptance(WorkdirCase):
     """Each case: the inputs given to convert, and the original captures flowcase's
     capture streams correspond to (in stream order). Expected packets of a record:
     tshark's selection in each original, merged by time (stable: stream order)."""
-    maxDiff = None
 
     @classmethod
     def setUpClass(cls):
-        cls.work = Workdir()
+        super().setUpClass()
         cls._selected = {}   # (original, filter) -> frame numbers (shared by cases)
         cls._originals = {}  # original -> (Capture, tshark rows)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.work.cleanup()
 
     def original(self, path):
         if path not in self._originals:
@@ -466,22 +461,17 @@ class Acceptance(unittest.TestCase):
 # Shared conversions for the other tests
 # ---------------------------------------------------------------------------
 
-class ExtractCase(unittest.TestCase):
-    maxDiff = None
+class ExtractCase(WorkdirCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.work = Workdir()
+        super().setUpClass()
         cls.wiki = os.path.join(SAMPLES, "wikipedia-keepalive.pcap")
         cls.case = cls.work.sub("wiki")
         cls.records = convert(cls.case, cls.wiki)
         cls.by_id = {r["flow_id"]: r for r in cls.records}
         cls.orig = read_capture(cls.wiki)
         cls.n = 0
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.work.cleanup()
 
     def out(self, suffix=".pcap"):
         type(self).n += 1
@@ -702,16 +692,7 @@ class PcapngOutput(ExtractCase):
 # 4. Without the index
 # ---------------------------------------------------------------------------
 
-class NoIndex(unittest.TestCase):
-    maxDiff = None
-
-    @classmethod
-    def setUpClass(cls):
-        cls.work = Workdir()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.work.cleanup()
+class NoIndex(WorkdirCase):
 
     def compare(self, name, inputs):
         with_idx = self.work.sub(name + "-idx")

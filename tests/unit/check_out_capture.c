@@ -103,6 +103,14 @@ static void expect_pcap_header(const struct written *out, uint32_t magic, uint32
 
 static const struct fc_out_interface eth_usec = { .linktype = 1, .snaplen = 65535, .tsresol = 6 };
 
+/* Writing p is refused with errno `err`. */
+static void expect_refused(struct fc_out_capture *w, const struct fc_out_packet *p, int err)
+{
+    errno = 0;
+    ck_assert_int_eq(fc_out_capture_write(w, p), -1);
+    ck_assert_int_eq(errno, err);
+}
+
 START_TEST(usec_pcap_keeps_bytes_lengths_and_times)
 {
     ck_assert_int_eq(fc_out_capture_choose(&eth_usec, 1, false), FC_OUT_PCAP_USEC);
@@ -162,9 +170,7 @@ START_TEST(nsec_pcap_from_usec_and_nsec_interfaces)
     FILE *f = open_memstream(&buf, &len);
     struct fc_out_capture *w = fc_out_capture_open(f, FC_OUT_PCAP_NSEC, ifs, 2);
     ck_assert_ptr_nonnull(w);
-    errno = 0;
-    ck_assert_int_eq(fc_out_capture_write(w, &pkts[2]), -1);
-    ck_assert_int_eq(errno, EOVERFLOW);
+    expect_refused(w, &pkts[2], EOVERFLOW);
     ck_assert_int_eq(fc_out_capture_close(w), 0);
     fclose(f);
     ck_assert_uint_eq(len, 24); /* the header alone */
@@ -203,16 +209,12 @@ START_TEST(tsoffset_gives_absolute_seconds)
     FILE *f = open_memstream(&buf, &len);
     struct fc_out_capture *w = fc_out_capture_open(f, FC_OUT_PCAP_NSEC, ifs, 2);
     struct fc_out_packet early = { 1, UINT64_C(99999999), sizeof frame_c, 4, frame_c, NULL };
-    errno = 0;
-    ck_assert_int_eq(fc_out_capture_write(w, &early), -1);
-    ck_assert_int_eq(errno, EOVERFLOW);
+    expect_refused(w, &early, EOVERFLOW);
     /* 2^32 - 1 s (2106-02-07T06:28:15Z) is the last second pcap holds */
     struct fc_out_packet last = { 0, UINT64_C(3294967295) * 1000000000u + 7, 4, 4, frame_c, NULL };
     ck_assert_int_eq(fc_out_capture_write(w, &last), 0);
     last.ts_units += UINT64_C(1000000000);
-    errno = 0;
-    ck_assert_int_eq(fc_out_capture_write(w, &last), -1);
-    ck_assert_int_eq(errno, EOVERFLOW);
+    expect_refused(w, &last, EOVERFLOW);
     ck_assert_int_eq(fc_out_capture_close(w), 0);
     fclose(f);
     /* the record holds 0xffffffff as unsigned seconds (libpcap would show it as -1) */
@@ -544,17 +546,13 @@ START_TEST(open_refuses_what_the_format_cannot_hold)
     struct fc_out_capture *w = fc_out_capture_open(f, FC_OUT_PCAPNG, NULL, 0);
     ck_assert_ptr_nonnull(w);
     struct fc_out_packet pkt = { 0, 0, sizeof frame_c, 4, frame_c, NULL };
-    errno = 0;
-    ck_assert_int_eq(fc_out_capture_write(w, &pkt), -1);
-    ck_assert_int_eq(errno, EINVAL);
+    expect_refused(w, &pkt, EINVAL);
     ck_assert_int_eq(fc_out_capture_close(w), 0);
 
     /* a comment is refused by pcap and by pcapng when too long */
     w = fc_out_capture_open(f, FC_OUT_PCAP_USEC, &two[0], 1);
     pkt.comment = "c";
-    errno = 0;
-    ck_assert_int_eq(fc_out_capture_write(w, &pkt), -1);
-    ck_assert_int_eq(errno, EINVAL);
+    expect_refused(w, &pkt, EINVAL);
     pkt.data = NULL; /* caplen 4 without data */
     pkt.comment = NULL;
     ck_assert_int_eq(fc_out_capture_write(w, &pkt), -1);
