@@ -4,6 +4,7 @@ overlapping taps and --dedup, damaged containers, the manifest and `flowcase ver
 The variants are built at test time with the system tools (editcap, gzip, xz,
 zstd, bzip2, lz4, tar, zip, 7zz, cpio), never committed.
 """
+import datetime
 import hashlib
 import json
 import os
@@ -158,13 +159,17 @@ class CaseInputs(unittest.TestCase):
         wiki = m["inputs"][1]
         self.assertEqual((wiki["size"], wiki["sha256"]), (os.path.getsize(WIKI), sha256(WIKI)))
         self.assertEqual(wiki["absolute_path"], os.path.realpath(WIKI))
+        mtime = os.stat(WIKI).st_mtime_ns
+        self.assertEqual(wiki["modified"], "%s.%09dZ" % (
+            datetime.datetime.fromtimestamp(mtime // 10**9, datetime.timezone.utc)
+            .strftime("%Y-%m-%dT%H:%M:%S"), mtime % 10**9))
         self.assertIsNone(wiki["container"])
         self.assertEqual(wiki["captures"][0]["linktypes"], ["EN10MB"])
         self.assertEqual(wiki["captures"][0]["first_packet_time"],
                          "2011-03-18T19:06:07.096535000Z")
         self.assertEqual(m["inputs"][0]["container"], "zip")
         outputs = {o["path"]: o for o in m["outputs"]}
-        self.assertEqual(sorted(outputs), ["flows.jsonl", "stats.json"])
+        self.assertEqual(sorted(outputs), ["flows.index", "flows.jsonl", "stats.json"])
         for name, o in outputs.items():
             path = os.path.join(run.outdir, name)
             self.assertEqual((o["size"], o["sha256"]), (os.path.getsize(path), sha256(path)))
