@@ -327,7 +327,6 @@ static void order_wants(struct extract *x)
 /* The wanted packets of one input, grouped by capture stream. */
 struct input_job {
     struct extract *x;
-    uint32_t input;
     const char *shown; /* its path as the manifest gives it */
     struct fc_fetch_capture *caps;
     size_t ncaps;
@@ -423,7 +422,7 @@ static int fetch_input(struct extract *x, uint32_t input, const struct want *wan
     char *path = fc_case_manifest_locate(x->manifest, in);
     enum fc_file_check how = x->verify ? FC_CHECK_SHA256 : FC_CHECK_SIZE_MTIME;
     char why[1024];
-    struct input_job job = { .x = x, .input = input,
+    struct input_job job = { .x = x,
                              .shown = json_string_value(json_object_get(in, "path")) };
     int rc = FC_EXIT_DAMAGED;
     if (!fc_case_manifest_check(path, in, how, why, sizeof why)) {
