@@ -71,7 +71,7 @@ class CaseInputs(unittest.TestCase):
         self.assertNotEqual(shuffled, parts)
         mixed_up = self.run_case(shuffled)
         self.assertEqual(ordered.rc, 0)
-        for name in ("flows.jsonl", "stats.json"):
+        for name in ("flows.jsonl", "stats.json", "flows.index"):
             self.assertEqual(ordered.read(name), mixed_up.read(name), name)
         self.assertEqual(without_provenance(ordered.records), without_provenance(whole.records))
         self.assertEqual(ordered.counter("packets.read"), 1723)
