@@ -311,7 +311,8 @@ static int by_place(const void *a, const void *b)
  * (a tunnel's inner and outer flow) is written once, for the first. */
 static void order_wants(struct extract *x)
 {
-    qsort(x->wants, x->nwants, sizeof *x->wants, by_place);
+    if (x->nwants)
+        qsort(x->wants, x->nwants, sizeof *x->wants, by_place);
     size_t k = 0;
     for (size_t i = 0; i < x->nwants; i++) {
         if (k > 0 && x->wants[k - 1].capture == x->wants[i].capture &&
@@ -624,6 +625,12 @@ static int run(struct extract *x)
     if (rc != 0)
         return rc;
     order_wants(x);
+    if (x->nwants == 0) {
+        snprintf(x->err, sizeof x->err,
+                 "--direction and --packets leave no packet of the selected flows: nothing "
+                 "written");
+        return FC_EXIT_USAGE;
+    }
     char *dir = output_dir(x->output);
     x->checked = json_array();
     x->spool = dir ? fc_spool_open(dir, x->err, sizeof x->err) : NULL;

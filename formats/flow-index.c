@@ -203,7 +203,8 @@ static int by_id(const void *a, const void *b)
 int fc_index_writer_close(struct fc_index_writer *w, const struct fc_index_capture *captures,
                           uint32_t ncaptures)
 {
-    qsort(w->table, w->n, sizeof *w->table, by_id);
+    if (w->n) /* a run without records has no table (qsort wants a non-NULL base) */
+        qsort(w->table, w->n, sizeof *w->table, by_id);
     uint64_t flows_at = w->pos;
     for (uint64_t i = 0; i < w->n; i++) {
         uint8_t b[TABLE_ENTRY];

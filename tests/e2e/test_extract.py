@@ -781,6 +781,11 @@ class BadInput(unittest.TestCase):
         self.assertEqual(os.listdir(self.outdir), [], "nothing written, not even a .part")
         return stderr
 
+    def test_packet_range_past_the_flow(self):
+        n = self.flow["src_packets"] + self.flow["dst_packets"]
+        self.fails(2, "leave no packet", "--flow-id", self.flow["flow_id"],
+                   "--packets", "%d-" % (n + 1))
+
     def test_unknown_flow_id(self):
         self.fails(2, "no flow with flow_id 0123456789abcdef01234567",
                    "--flow-id", self.flow["flow_id"], "--flow-id", "0123456789abcdef01234567")
